@@ -1,0 +1,31 @@
+// Process-wide services (database client, realtime publisher) registered once at boot by the
+// server or the CLI. Kept on globalThis so that the Remix server bundle and the server entry,
+// which each load their own copy of this module, see the same instances.
+import type { PrismaClient } from '#generated/prisma/client.ts'
+
+export type RealtimePublisher = {
+  /** Publish an event to a room; returns the stored event id. */
+  publish(room: string, type: string, payload: unknown): Promise<bigint>
+}
+
+export type Runtime = {
+  prisma: PrismaClient
+  realtime?: RealtimePublisher
+}
+
+const KEY = Symbol.for('sargs.runtime')
+type Holder = { [KEY]?: Runtime }
+
+export function setRuntime(runtime: Runtime): void {
+  ;(globalThis as Holder)[KEY] = runtime
+}
+
+export function getRuntime(): Runtime {
+  const runtime = (globalThis as Holder)[KEY]
+  if (!runtime) throw new Error('Sargs runtime not initialised (setRuntime was not called)')
+  return runtime
+}
+
+export function prisma(): PrismaClient {
+  return getRuntime().prisma
+}

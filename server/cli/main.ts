@@ -1,0 +1,54 @@
+// sargs CLI: one file per command in ./commands, each exporting `run(args): Promise<number>`
+// and `usage` (one line). Bad arguments: a clear message on stderr and a non-zero exit.
+export class UsageError extends Error {}
+
+type Command = { usage: string; run: (args: string[]) => Promise<number> }
+
+const commands: Record<string, () => Promise<Command>> = {
+  migrate: () => import('./commands/migrate.ts'),
+  seed: () => import('./commands/seed.ts'),
+  user: () => import('./commands/user.ts'),
+  audit: () => import('./commands/audit.ts'),
+  backup: () => import('./commands/backup.ts'),
+  restore: () => import('./commands/restore.ts'),
+}
+
+function help(): string {
+  return [
+    'Usage: sargs <command> [options]',
+    '',
+    '  migrate                                    apply pending database migrations',
+    '  seed --demo                                seed the demo municipality (Jelgava)',
+    '  user create --email E --role R [--name N] [--password P]',
+    '                                             create a staff account; prints the TOTP enrolment URI',
+    '  audit verify                               verify the hash chain of the audit log',
+    '  backup FILE                                write a logical backup of the database to FILE',
+    '  restore FILE                               restore a backup into an empty database',
+    '',
+    'Roles: administrator, commission_member, operator, trainer, volunteer_coordinator',
+  ].join('\n')
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(help())
+    return name ? 0 : 2
+  }
+  const load = commands[name]
+  if (!load) {
+    console.error(`sargs: unknown command "${name}"\n\n${help()}`)
+    return 2
+  }
+  try {
+    const command = await load()
+    return await command.run(rest)
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`sargs ${name}: ${error.message}`)
+      return 2
+    }
+    console.error(`sargs ${name}: ${error instanceof Error ? error.message : String(error)}`)
+    return 1
+  }
+}

@@ -1,0 +1,82 @@
+// The one validated configuration module. Everything the app and the CLI read from the
+// environment is read here, validated, and handed on as a typed object; nothing else reads
+// process.env. A bad value stops the process at start with a message naming the variable.
+import path from 'node:path'
+import { z } from 'zod'
+
+const boolean = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes')
+
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .url()
+    .refine((v) => protocols.includes(new URL(v).protocol), {
+      message: `must start with ${protocols.map((p) => p + '//').join(' or ')}`,
+    })
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: url(['http:', 'https:']).optional(),
+  DATA_DIR: z.string().min(1).default('data'),
+  DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+  REDIS_URL: url(['redis:', 'rediss:']).optional(),
+  MAP_STYLE_URL: url(['http:', 'https:']).optional(),
+  TRUST_PROXY: boolean.default('false'),
+  SEED_DEMO: boolean.default('true'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+})
+
+export type Env = {
+  nodeEnv: 'development' | 'production' | 'test'
+  host: string
+  port: number
+  publicUrl: string | undefined
+  dataDir: string
+  databaseUrl: string | undefined
+  redisUrl: string | undefined
+  mapStyleUrl: string | undefined
+  trustProxy: boolean
+  seedDemo: boolean
+  logLevel: 'debug' | 'info' | 'warn' | 'error'
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly issues: { variable: string; message: string }[]) {
+    super(
+      'Invalid configuration:\n' +
+        issues.map((i) => `  ${i.variable}: ${i.message}`).join('\n'),
+    )
+    this.name = 'ConfigError'
+  }
+}
+
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+  // empty strings count as unset, as in most .env tooling
+  const cleaned = Object.fromEntries(
+    Object.keys(schema.shape).map((k) => [k, source[k] === '' ? undefined : source[k]]),
+  )
+  const result = schema.safeParse(cleaned)
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((i) => ({ variable: String(i.path[0]), message: i.message })),
+    )
+  }
+  const e = result.data
+  return {
+    nodeEnv: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
+    dataDir: path.resolve(e.DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    mapStyleUrl: e.MAP_STYLE_URL,
+    trustProxy: e.TRUST_PROXY,
+    seedDemo: e.SEED_DEMO,
+    logLevel: e.LOG_LEVEL,
+  }
+}
