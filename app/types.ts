@@ -1,0 +1,16 @@
+import '@remix-run/node'
+
+declare module '@remix-run/node' {
+  interface AppLoadContext {
+    /** per-request CSP nonce for inline scripts */
+    nonce: string
+    /** client address as seen by the server (X-Forwarded-For only when TRUST_PROXY=true) */
+    clientIp: string
+    /** public configuration the browser may see */
+    publicConfig: PublicConfig
+  }
+}
+
+export type PublicConfig = {
+  mapStyleUrl: string | null
+}

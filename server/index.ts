@@ -1,0 +1,66 @@
+// Process entry: configuration, database (migrations applied at open), demo seed on first start,
+// HTTP + Remix + socket.io, graceful shutdown.
+import { setRuntime } from '#domain/runtime.ts'
+import { seedDemo } from '#domain/demo/seed-demo.ts'
+import { createHttpApp } from './app.ts'
+import { openDatabase } from './db/open.ts'
+import { ConfigError, parseEnv } from './env.ts'
+import { attachRealtime } from './realtime/index.ts'
+
+async function main() {
+  const startedAt = performance.now()
+  let env
+  try {
+    env = parseEnv()
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message)
+      process.exit(78) // EX_CONFIG
+    }
+    throw error
+  }
+  const development = process.argv.includes('--dev')
+
+  const db = await openDatabase({ env, role: 'app' })
+  setRuntime({ prisma: db.prisma })
+  if (env.seedDemo) {
+    const seeded = await seedDemo({ prisma: db.prisma, onlyIfEmpty: true })
+    if (seeded) console.log('Seeded the demo municipality (Jelgava).')
+  }
+
+  const dependencies = {
+    database: { check: db.health, required: true },
+  }
+  const { server } = await createHttpApp({ env, dependencies, development })
+  const realtime = await attachRealtime({ server, prisma: db.prisma, redisUrl: env.redisUrl })
+  setRuntime({ prisma: db.prisma, realtime: realtime.publisher })
+  if (realtime.health) Object.assign(dependencies, { redis: { check: realtime.health, required: true } })
+
+  await new Promise<void>((resolve) => server.listen(env.port, env.host, resolve))
+  const address = server.address()
+  const port = typeof address === 'object' && address ? address.port : env.port
+  console.log(
+    `Sargs listening on http://${env.host === '0.0.0.0' ? 'localhost' : env.host}:${port} ` +
+      `(database: ${db.kind}, ready in ${Math.round(performance.now() - startedAt)} ms)`,
+  )
+
+  let stopping = false
+  const stop = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    console.log(`${signal}: shutting down`)
+    const force = setTimeout(() => process.exit(1), 10_000)
+    force.unref()
+    await realtime.close()
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+    await db.close()
+    process.exit(0)
+  }
+  process.on('SIGTERM', () => void stop('SIGTERM'))
+  process.on('SIGINT', () => void stop('SIGINT'))
+}
+
+main().catch((error) => {
+  console.error(error)
+  process.exit(1)
+})
