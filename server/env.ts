@@ -8,18 +8,28 @@ const boolean = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes')
 
+// One message per bad URL: not a URL at all, or the wrong scheme.
 const url = (protocols: string[]) =>
-  z
-    .string()
-    .url()
-    .refine((v) => protocols.includes(new URL(v).protocol), {
-      message: `must start with ${protocols.map((p) => p + '//').join(' or ')}`,
-    })
+  z.string().superRefine((v, ctx) => {
+    const schemes = protocols.map((p) => p + '//').join(' or ')
+    if (!URL.canParse(v)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be a URL starting with ${schemes}` })
+    } else if (!protocols.includes(new URL(v).protocol)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must start with ${schemes}` })
+    }
+  })
+
+// digits only: Number() would also take ' ', '0x50' and '1e3'
+const port = z
+  .string()
+  .regex(/^\d+$/, 'must be a port number (0-65535)')
+  .transform(Number)
+  .pipe(z.number().int().min(0).max(65535))
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
   HOST: z.string().min(1).default('127.0.0.1'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: port.default('3000'),
   PUBLIC_URL: url(['http:', 'https:']).optional(),
   DATA_DIR: z.string().min(1).default('data'),
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
