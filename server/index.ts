@@ -32,7 +32,13 @@ async function main() {
     database: { check: db.health, required: true },
   }
   const { server } = await createHttpApp({ env, dependencies, development })
-  const realtime = await attachRealtime({ server, prisma: db.prisma, redisUrl: env.redisUrl })
+  const realtime = await attachRealtime({
+    server,
+    prisma: db.prisma,
+    redisUrl: env.redisUrl,
+    publicUrl: env.publicUrl,
+    trustProxy: env.trustProxy,
+  })
   setRuntime({ prisma: db.prisma, realtime: realtime.publisher })
   if (realtime.health) Object.assign(dependencies, { redis: { check: realtime.health, required: true } })
 

@@ -4,6 +4,7 @@ import { Form, NavLink } from '@remix-run/react'
 import type { InputHTMLAttributes, ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import { LanguageSwitch } from '~/components/language-switch'
+import { LiveIndicator } from '~/components/realtime'
 
 export type ShellUser = { name: string; role: string }
 export type ShellNav = { users: boolean; audit: boolean }
@@ -34,7 +35,7 @@ export function AppShell({ user, nav, children }: { user: ShellUser; nav: ShellN
           ) : null}
         </nav>
         {/* live-slot: the realtime engineer renders the live indicator here */}
-        <div id="live-slot" />
+        <div id="live-slot"><LiveIndicator /></div>
         <div className="user">
           <NavLink to="/account" data-testid="nav-account" title={t('nav.account')}>
             <span data-testid="user-name">{user.name}</span>{' '}
