@@ -1,0 +1,136 @@
+// Boots the real app for end-to-end and policy tests: the production build, `node --import tsx
+// server/index.ts`, a fresh temporary DATA_DIR (embedded PGlite), a free port on 127.0.0.1.
+// Tests reach the app's database the way the `sargs` CLI does: through the app's local socket.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { openDatabase, type Database } from '#server/db/open.ts'
+import { freePort } from './http.ts'
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+
+const buildStamp = path.join(repoRoot, 'build/server/index.js')
+const buildSources = ['app', 'public', 'vite.config.ts', 'package-lock.json']
+
+function newestMtime(p: string): number {
+  const stat = fs.statSync(p)
+  if (!stat.isDirectory()) return stat.mtimeMs
+  let max = stat.mtimeMs
+  for (const entry of fs.readdirSync(p)) max = Math.max(max, newestMtime(path.join(p, entry)))
+  return max
+}
+
+/** `npm run build` when build/ is missing or older than the web app's sources. */
+export function ensureBuild(log: (line: string) => void = console.log): void {
+  const built = fs.existsSync(buildStamp) ? fs.statSync(buildStamp).mtimeMs : 0
+  const sources = buildSources.map((s) => path.join(repoRoot, s)).filter((s) => fs.existsSync(s))
+  if (built && Math.max(...sources.map(newestMtime)) <= built) return
+  log(built ? 'build/ is older than the sources: rebuilding (npm run build)' : 'no build/: building (npm run build)')
+  const started = Date.now()
+  const result = spawnSync('npm', ['run', 'build'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' })
+  if (result.status !== 0) {
+    throw new Error(`npm run build failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`)
+  }
+  log(`built in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+}
+
+export type RunningApp = {
+  url: string
+  port: number
+  dataDir: string
+  /** everything the process printed so far (stdout and stderr) */
+  output: () => string
+  /** milliseconds from spawn to the first healthy /healthz */
+  startupMs: number
+  /** the app's database, through its local socket (as the CLI does); closed by stop() */
+  database: () => Promise<Database>
+  stop: () => Promise<void>
+}
+
+// Configuration the developer's shell may carry that must not leak into a test app.
+const appVariables = [
+  'NODE_ENV',
+  'HOST',
+  'PORT',
+  'PUBLIC_URL',
+  'DATA_DIR',
+  'DATABASE_URL',
+  'REDIS_URL',
+  'MAP_STYLE_URL',
+  'TRUST_PROXY',
+  'SEED_DEMO',
+  'LOG_LEVEL',
+]
+
+/** Start the app on a free port with an empty data directory; resolves once /healthz answers 200. */
+export async function startApp(options: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<RunningApp> {
+  ensureBuild()
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sargs-e2e-'))
+  const port = await freePort()
+  const env: NodeJS.ProcessEnv = { NODE_ENV: 'production' }
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !appVariables.includes(k)) env[k] = v
+  Object.assign(env, {
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    SEED_DEMO: 'true',
+    LOG_LEVEL: 'warn',
+    ...options.env,
+  })
+
+  const started = Date.now()
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+    cwd: repoRoot,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  let exitCode: number | null | undefined
+  void exited.then((code) => (exitCode = code))
+
+  const url = `http://127.0.0.1:${port}`
+  const deadline = started + (options.timeoutMs ?? 90_000)
+  for (;;) {
+    if (exitCode !== undefined) {
+      fs.rmSync(dataDir, { recursive: true, force: true })
+      throw new Error(`the app exited with code ${exitCode} before answering:\n${output}`)
+    }
+    try {
+      const res = await fetch(`${url}/healthz`)
+      if (res.status === 200) break
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL')
+      fs.rmSync(dataDir, { recursive: true, force: true })
+      throw new Error(`the app did not answer /healthz within ${options.timeoutMs ?? 90_000} ms:\n${output}`)
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  const startupMs = Date.now() - started
+
+  let db: Promise<Database> | undefined
+  const database = () =>
+    (db ??= openDatabase({ env: { dataDir, databaseUrl: undefined }, role: 'cli', socketWaitMs: 10_000 }))
+
+  let stopping: Promise<void> | undefined
+  const stop = () =>
+    (stopping ??= (async () => {
+      if (db) await (await db).close().catch(() => {})
+      if (exitCode === undefined) {
+        child.kill('SIGTERM')
+        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000)
+        await exited
+        clearTimeout(timer)
+      }
+      fs.rmSync(dataDir, { recursive: true, force: true })
+    })())
+
+  return { url, port, dataDir, output: () => output, startupMs, database, stop }
+}
