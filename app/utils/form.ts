@@ -4,6 +4,8 @@
 //   if (!parsed.ok) return invalid(parsed.errors)          // 422 { errors: { field: 'ns:key' } }
 //   await doSomething(parsed.data)
 //
+// - `values` (on failure) are the submitted fields for re-filling the form, minus anything whose
+//   name contains password/confirm/code/secret/token;
 // - empty or whitespace-only text fields count as missing (so `z.string()` answers "required");
 // - a name given several times becomes an array (checkbox groups);
 // - errors are i18n keys, one per field (the first issue wins); a zod message that looks like a
@@ -55,7 +57,7 @@ export function parseForm<S extends z.ZodTypeAny>(form: FormData | URLSearchPara
   const result = schema.safeParse(values)
   if (result.success) return { ok: true, data: result.data }
   // never echo secrets back to the page
-  const safeValues = Object.fromEntries(Object.entries(values).filter(([k]) => !/password|code|secret/i.test(k)))
+  const safeValues = Object.fromEntries(Object.entries(values).filter(([k]) => !/password|confirm|code|secret|token/i.test(k)))
   return { ok: false, errors: fieldErrorsFromZod(result.error), values: safeValues }
 }
 
