@@ -3,7 +3,7 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { startApp, type RunningApp } from '#tests/support/app.ts'
-import { failedRequest, launchChromium, openPage, screenshot, type TrackedPage } from '#tests/support/browser.ts'
+import { failedRequest, launchChromium, pageTracker, screenshot } from '#tests/support/browser.ts'
 import { nextTotpCode, totpCode } from '#tests/support/totp.ts'
 
 const admin = { name: 'Anna Bērziņa', email: 'anna.berzina@jelgava.lv', password: 'zaļš ezers pie Lielupes' }
@@ -11,15 +11,11 @@ const languages = ['lv', 'en', 'ru'] as const
 
 let app: RunningApp
 let browser: Browser
-const pages: TrackedPage[] = []
+const pages = pageTracker(() => browser)
 let totpSecret = ''
 let signInCode = ''
 
-async function newPage(options?: Parameters<typeof openPage>[1]) {
-  const tracked = await openPage(browser, options)
-  pages.push(tracked)
-  return tracked
-}
+const newPage = () => pages.open()
 
 beforeAll(async () => {
   ;[app, browser] = await Promise.all([startApp(), launchChromium()])
@@ -28,9 +24,7 @@ beforeAll(async () => {
 
 afterEach(async () => {
   // console errors and page errors fail the test that caused them
-  const errors = pages.flatMap((p) => p.errors)
-  await Promise.all(pages.splice(0).map((p) => p.close()))
-  expect(errors, 'console or page errors').toEqual([])
+  expect(await pages.closeAll(), 'console or page errors').toEqual([])
 })
 
 afterAll(async () => {

@@ -113,6 +113,35 @@ export async function openPage(
   }
 }
 
+/**
+ * Pages opened by one test file: `open` a page (new context), and after each test `closeAll`,
+ * which closes them and returns the unexpected errors (to assert empty) after logging the
+ * allowed ones, so the record shows what was let through.
+ */
+export function pageTracker(browser: () => Browser) {
+  const pages: TrackedPage[] = []
+  return {
+    async open(options?: Parameters<typeof openPage>[1]): Promise<TrackedPage> {
+      const tracked = await openPage(browser(), options)
+      pages.push(tracked)
+      return tracked
+    },
+    async closeAll(): Promise<string[]> {
+      const open = pages.splice(0)
+      const allowed = open.flatMap((p) => p.allowed)
+      if (allowed.length) console.log(`allowed console errors (${allowed.length}):\n  ${allowed.join('\n  ')}`)
+      const errors = open.flatMap((p) => p.errors)
+      await Promise.all(open.map((p) => p.close()))
+      return errors
+    },
+  }
+}
+
+/** Wait until a signed-in page's live indicator says connected (no "reconnecting" in screenshots). */
+export async function waitForLive(page: Page): Promise<void> {
+  await page.locator('[data-testid=live-indicator][data-state=connected]').waitFor({ timeout: 15_000 })
+}
+
 /** Write screenshots/<name>.png (the folder the README names). */
 export async function screenshot(page: Page, name: string): Promise<string> {
   fs.mkdirSync(screenshotDir, { recursive: true })
