@@ -1,6 +1,6 @@
 // The signed-in application shell (top bar: brand, navigation, live indicator slot, user, sign
 // out, language) and the small form pieces the account screens share (Field, FormError).
-import { Form, NavLink } from '@remix-run/react'
+import { Form, Link, NavLink } from '@remix-run/react'
 import type { InputHTMLAttributes, ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import { LanguageSwitch } from '~/components/language-switch'
@@ -15,10 +15,10 @@ export function AppShell({ user, nav, children }: { user: ShellUser; nav: ShellN
   return (
     <div className="shell">
       <header className="topbar">
-        <NavLink to="/" className="brand" aria-label={t('appName')}>
+        <Link to="/" className="brand" aria-label={t('appName')}>
           <img src="/favicon.svg" alt="" width={22} height={22} />
           {t('appName')}
-        </NavLink>
+        </Link>
         <nav aria-label={tAdmin('shell.navigation')}>
           <NavLink to="/" end data-testid="nav-map">
             {t('nav.map')}
@@ -34,7 +34,7 @@ export function AppShell({ user, nav, children }: { user: ShellUser; nav: ShellN
             </NavLink>
           ) : null}
         </nav>
-        {/* live-slot: the realtime engineer renders the live indicator here */}
+        {/* live-slot: the realtime connection's indicator */}
         <div id="live-slot"><LiveIndicator /></div>
         <div className="user">
           <NavLink to="/account" data-testid="nav-account" title={t('nav.account')}>
