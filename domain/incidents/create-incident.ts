@@ -33,7 +33,9 @@ export async function createIncident(options: CreateIncidentOptions): Promise<In
   const territory = options.territoryId
     ? await getTerritory({ prisma, id: options.territoryId })
     : await getDefaultTerritory({ prisma })
-  if (!territory) throw new AppError('CONFLICT', 'No territory exists yet: seed or create one first')
+  if (!territory) throw new AppError('CONFLICT', 'No territory exists yet: seed or create one first', {
+      fields: { form: 'incidents:errors.noTerritory' },
+    })
   const { area, areaCircle } = validateArea({ input: input.area, boundary: territory.boundary })
   const now = options.now ?? new Date()
   const code = territoryCode(territory.slug)

@@ -15,6 +15,8 @@ export async function lockIncident(tx: Prisma.TransactionClient, id: string) {
 
 export function assertOpen(incident: { status: string; reference: string }): void {
   if (incident.status === 'CLOSED') {
-    throw new AppError('CONFLICT', `Incident ${incident.reference} is closed`)
+    throw new AppError('CONFLICT', `Incident ${incident.reference} is closed`, {
+      fields: { form: 'incidents:errors.closed' },
+    })
   }
 }

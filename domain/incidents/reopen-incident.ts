@@ -24,7 +24,9 @@ export async function reopenIncident(options: {
   const now = options.now ?? new Date()
   const incident = await prisma.$transaction(async (tx) => {
     const current = await lockIncident(tx, options.id)
-    if (current.status !== 'CLOSED') throw new AppError('CONFLICT', `Incident ${current.reference} is not closed`)
+    if (current.status !== 'CLOSED') throw new AppError('CONFLICT', `Incident ${current.reference} is not closed`, {
+        fields: { form: 'incidents:errors.notClosed' },
+      })
     const incident = await tx.incident.update({
       where: { id: current.id },
       data: { status: 'ACTIVE', closedAt: null, updatedAt: now },
