@@ -96,7 +96,8 @@ async function computeAuthState(request: Request): Promise<AuthState> {
 /** A same-site path to go to after signing in; anything else becomes `fallback`. */
 export function safeRedirect(to: unknown, fallback = '/'): string {
   if (typeof to !== 'string' || !to.startsWith('/') || to.startsWith('//') || to.startsWith('/\\')) return fallback
-  if (/[\r\n]/.test(to)) return fallback
+  // browsers drop tabs/newlines inside URLs and read "\\" as "/": "/\t/evil" would become "//evil"
+  if (/[\u0000-\u001f\u007f\\]/.test(to)) return fallback
   return to
 }
 
@@ -116,7 +117,9 @@ export function redirectForState(state: Exclude<AuthState, { kind: 'signed-in' }
       return redirect(`/two-factor?redirectTo=${encodeURIComponent(safeRedirect(currentPath(request)))}`)
     case 'anonymous': {
       const path = request.method === 'GET' ? currentPath(request) : new URL(request.url).pathname
-      const target = path === '/' ? '/login' : `/login?redirectTo=${encodeURIComponent(path)}`
+      // the sign-in steps themselves are no place to come back to
+      const plain = path === '/' || /^\/(login|two-factor|enrol|logout)(\/|\?|$)/.test(path)
+      const target = plain ? '/login' : `/login?redirectTo=${encodeURIComponent(path)}`
       return redirect(target, state.staleCookie ? { headers: { 'Set-Cookie': clearSessionCookie(request) } } : undefined)
     }
   }
