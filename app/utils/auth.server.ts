@@ -97,7 +97,10 @@ async function computeAuthState(request: Request): Promise<AuthState> {
 export function safeRedirect(to: unknown, fallback = '/'): string {
   if (typeof to !== 'string' || !to.startsWith('/') || to.startsWith('//') || to.startsWith('/\\')) return fallback
   // browsers drop tabs/newlines inside URLs and read "\\" as "/": "/\t/evil" would become "//evil"
-  if (/[\u0000-\u001f\u007f\\]/.test(to)) return fallback
+  for (const ch of to) {
+    const code = ch.charCodeAt(0)
+    if (code < 0x20 || code === 0x7f || ch === '\\') return fallback
+  }
   return to
 }
 

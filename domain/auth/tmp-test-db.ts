@@ -9,6 +9,7 @@ import pg from 'pg'
 import { openDatabase } from '#server/db/open.ts'
 
 export async function createTestDatabase() {
+  // eslint-disable-next-line no-restricted-properties -- test-only helper, like tests/**
   const serverUrl = process.env.TEST_DATABASE_URL
   if (serverUrl) {
     const name = `auth_test_${randomUUID().replace(/-/g, '').slice(0, 12)}`
