@@ -34,6 +34,12 @@ export async function createSignedInUser(prisma: PrismaClient, role: Role, optio
   return { user, token, cookie: `${SESSION_COOKIE}=${token}` }
 }
 
+/** Another fully signed-in session for an existing user (e.g. one per request that may sign out). */
+export async function newSession(prisma: PrismaClient, userId: string): Promise<{ token: string; cookie: string }> {
+  const { token } = await createSession(prisma, { userId, mfaVerified: true })
+  return { token, cookie: `${SESSION_COOKIE}=${token}` }
+}
+
 /** The cookie for a browser context (Playwright's addCookies shape). */
 export function browserCookie(session: TestSession, url: string) {
   return { name: SESSION_COOKIE, value: session.token, url, httpOnly: true, sameSite: 'Lax' as const }

@@ -1,0 +1,345 @@
+// The policy walk: every route of the app (from the Remix route manifest of the production
+// build: GET for its loader, POST for its action, each action intent separately) and every
+// socket event, as every role and as nobody, against the real app over HTTP. Each answer is
+// compared with what the ONE policy table (domain/auth/policy.ts) says through the explicit
+// route → permission table below; public routes are listed as such.
+//
+// Outcomes: "allow" (2xx, a validation 4xx such as 400/404/409/422, or a redirect anywhere but
+// the sign-in page), "forbidden" (403), "sign-in" (a redirect to /login, or 401). A 5xx is
+// always a failure. Sessions are made directly in the database (a fresh one per request, since
+// some actions sign out); each POST that changes an incident or a user gets a fresh one.
+import fs from 'node:fs'
+import path from 'node:path'
+import { pathToFileURL } from 'node:url'
+import type { ServerBuild } from '@remix-run/node'
+import { io, type Socket } from 'socket.io-client'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { userActor } from '#domain/auth/actor.ts'
+import { can, roles, type Permission } from '#domain/auth/policy.ts'
+import { createIncident } from '#domain/incidents/create-incident.ts'
+import { createTask } from '#domain/incidents/create-task.ts'
+import type { PrismaClient } from '#generated/prisma/client.ts'
+import type { Role } from '#generated/prisma/enums.ts'
+import { socketEventPolicy } from '#server/realtime/socket-events.ts'
+import { repoRoot, startApp, type RunningApp } from '#tests/support/app.ts'
+import { createSignedInUser, newSession, type TestSession } from '#tests/support/sessions.ts'
+
+/** Who may: anybody, any signed-in user (second factor verified), or a permission of the table. */
+type Access = 'public' | 'signed-in' | Permission
+
+type RouteRule =
+  /** a pathless layout: its loader runs for, and is checked through, its child routes */
+  | { layout: Access }
+  | { get?: Access; post?: Access | { intents: Record<string, Access> } }
+
+/**
+ * Every route of the app. A route that is not here (or here but gone) fails the test: add it
+ * with the permission its loader and action must require.
+ */
+const routeTable: Record<string, RouteRule> = {
+  root: { layout: 'public' },
+  'routes/_auth': { layout: 'public' },
+  'routes/_app': { layout: 'signed-in' },
+
+  // public: first run, sign-in, language, sign-out
+  'routes/_auth.setup': { get: 'public', post: 'public' },
+  'routes/_auth.login': { get: 'public', post: 'public' },
+  'routes/_auth.two-factor': { get: 'public', post: 'public' },
+  'routes/_auth.enrol': { get: 'public', post: 'public' },
+  'routes/language': { get: 'public', post: 'public' },
+  'routes/logout': { get: 'public', post: 'public' },
+
+  // the commission's work
+  'routes/_app._index': { get: 'read:incident:any', post: 'create:incident:any' },
+  'routes/_app.incidents._index': { get: 'read:incident:any' },
+  'routes/_app.incidents.$id': {
+    get: 'read:incident:any',
+    post: {
+      intents: {
+        log: 'create:log-entry:any',
+        'task-create': 'create:task:any',
+        'task-update': 'update:task:any',
+        close: 'close:incident:any',
+        reopen: 'close:incident:any',
+      },
+    },
+  },
+  'routes/_app.incidents.$id_.edit': { get: 'update:incident:any', post: 'update:incident:any' },
+
+  // the signed-in user's own account
+  'routes/_app.account': { get: 'signed-in', post: 'signed-in' },
+
+  // administration
+  'routes/_app.admin.users._index': { get: 'manage:user:any' },
+  'routes/_app.admin.users.new': { get: 'manage:user:any', post: 'manage:user:any' },
+  'routes/_app.admin.users.$userId': { get: 'manage:user:any', post: 'manage:user:any' },
+  'routes/_app.audit': { get: 'read:audit:any' },
+}
+
+/** Outside Remix: express routes. */
+const serverRoutes: { path: string; get: Access }[] = [{ path: '/healthz', get: 'public' }]
+
+/** Every socket event a client may send → the permission it needs (and the room it joins). */
+const socketTable: Record<string, Permission> = {
+  subscribe: 'read:incident:any',
+  unsubscribe: 'read:incident:any',
+}
+
+type Principal = Role | 'nobody'
+const principals: Principal[] = [...roles, 'nobody']
+type Outcome = 'allow' | 'forbidden' | 'sign-in'
+
+function expected(access: Access, who: Principal): Outcome | 'any' {
+  if (access === 'public') return 'any'
+  if (who === 'nobody') return 'sign-in'
+  if (access === 'signed-in') return 'allow'
+  return can(who, access) ? 'allow' : 'forbidden'
+}
+
+function classify(res: Response): Outcome | `error ${number}` {
+  if (res.status >= 500) return `error ${res.status}`
+  if (res.status === 401) return 'sign-in'
+  if (res.status === 403) return 'forbidden'
+  if (res.status >= 300 && res.status < 400) {
+    const location = new URL(res.headers.get('location') ?? '/', 'http://x')
+    return location.pathname === '/login' ? 'sign-in' : 'allow'
+  }
+  return 'allow'
+}
+
+let app: RunningApp
+let prisma: PrismaClient
+let build: ServerBuild
+const users = new Map<Role, TestSession>()
+let territoryId = ''
+let seededArea: unknown
+
+beforeAll(async () => {
+  app = await startApp()
+  console.log(`app ready in ${app.startupMs} ms`)
+  prisma = (await app.database()).prisma
+  build = (await import(pathToFileURL(path.join(repoRoot, 'build/server/index.js')).href)) as ServerBuild
+  for (const role of roles) users.set(role, await createSignedInUser(prisma, role))
+  // a seeded incident drawn as a polygon: its area is a valid one for fresh incidents
+  const seeded = (await prisma.incident.findMany({ orderBy: { createdAt: 'asc' } })).find((i) => i.areaCircle === null && i.area)
+  if (!seeded) throw new Error('the demo seed has no polygon incident')
+  territoryId = seeded.territoryId
+  seededArea = seeded.area
+})
+
+afterAll(async () => {
+  await app?.stop()
+})
+
+/** A fresh open incident (with one task) for a request that may change it. */
+async function freshIncident(): Promise<{ id: string; taskId: string }> {
+  const admin = users.get('ADMINISTRATOR')!.user
+  const actor = userActor(admin)
+  const incident = await createIncident({
+    prisma,
+    actor,
+    realtime: null,
+    input: { title: 'Policy walk', type: 'OTHER', severity: 'MINOR', area: seededArea },
+  })
+  const task = await createTask({ prisma, actor, realtime: null, incidentId: incident.id, input: { title: 'Policy walk task' } })
+  return { id: incident.id, taskId: task.id }
+}
+
+/** A fresh staff account to be the subject of an administration request. */
+async function freshUser(): Promise<string> {
+  return (await createSignedInUser(prisma, 'TRAINER')).user.id
+}
+
+function fullPath(routeId: string): string {
+  const segments: string[] = []
+  for (let id: string | undefined = routeId; id; id = build.routes[id]?.parentId) {
+    const p = build.routes[id]?.path
+    if (p) segments.unshift(p)
+  }
+  return '/' + segments.join('/')
+}
+
+async function fillParams(pattern: string): Promise<{ path: string; taskId?: string }> {
+  let taskId: string | undefined
+  let result = pattern
+  for (const param of pattern.match(/:[A-Za-z]+/g) ?? []) {
+    if (param === ':id') {
+      const incident = await freshIncident()
+      taskId = incident.taskId
+      result = result.replace(param, incident.id)
+    } else if (param === ':userId') {
+      result = result.replace(param, await freshUser())
+    } else {
+      throw new Error(`no fixture for the route parameter ${param} in ${pattern}: add one to the policy test`)
+    }
+  }
+  return { path: result, taskId }
+}
+
+async function cookieFor(who: Principal): Promise<Record<string, string>> {
+  if (who === 'nobody') return {}
+  return { cookie: (await newSession(prisma, users.get(who)!.user.id)).cookie }
+}
+
+type Row = { check: string; who: Principal; expected: Outcome | 'any'; got: string }
+
+describe('the policy table, walked over HTTP and socket.io', () => {
+  it('the route table lists exactly the routes of the app', () => {
+    const inBuild = Object.keys(build.routes).sort()
+    expect(Object.keys(routeTable).sort()).toEqual(inBuild)
+    // and the build is of these sources: every route file is in it
+    const files = fs
+      .readdirSync(path.join(repoRoot, 'app/routes'))
+      .filter((f) => /\.tsx?$/.test(f) && !/\.test\.tsx?$/.test(f))
+      .map((f) => `routes/${f.replace(/\.tsx?$/, '')}`)
+    for (const id of files) expect(inBuild, `${id} is not in the build (stale build?)`).toContain(id)
+    // loaders and actions are where the table says
+    for (const [id, rule] of Object.entries(routeTable)) {
+      const module = build.routes[id].module
+      if ('layout' in rule) {
+        expect(module.action, `${id}: a layout with an action`).toBeUndefined()
+        continue
+      }
+      expect(typeof module.loader === 'function', `${id}: loader ${rule.get ? 'expected' : 'not in the table'}`).toBe(
+        Boolean(rule.get),
+      )
+      expect(typeof module.action === 'function', `${id}: action ${rule.post ? 'expected' : 'not in the table'}`).toBe(
+        Boolean(rule.post),
+      )
+    }
+  })
+
+  it('every route answers every role and nobody as the policy table says', { timeout: 300_000 }, async () => {
+    const rows: Row[] = []
+    const origin = app.url
+    for (const [id, rule] of Object.entries(routeTable)) {
+      if ('layout' in rule) continue
+      const pattern = fullPath(id)
+      const index = build.routes[id].index === true
+      for (const who of principals) {
+        if (rule.get) {
+          const { path: p } = await fillParams(pattern)
+          const res = await fetch(`${origin}${p}`, { redirect: 'manual', headers: await cookieFor(who) })
+          await res.arrayBuffer()
+          let got: string = classify(res)
+          // a page the role may see is shown, not redirected or refused for another reason
+          if (rule.get !== 'public' && got === 'allow' && res.status !== 200) got = `status ${res.status}`
+          rows.push({ check: `GET  ${pattern}`, who, expected: expected(rule.get, who), got })
+        }
+        if (rule.post) {
+          const intents = typeof rule.post === 'string' ? { '': rule.post } : rule.post.intents
+          for (const [intent, access] of Object.entries(intents)) {
+            const { path: p, taskId } = await fillParams(pattern)
+            const body = new URLSearchParams()
+            if (intent) body.set('intent', intent)
+            if (intent.startsWith('task-') && taskId) body.set('taskId', taskId)
+            const res = await fetch(`${origin}${p}${index ? '?index' : ''}`, {
+              method: 'POST',
+              redirect: 'manual',
+              headers: {
+                ...(await cookieFor(who)),
+                origin,
+                'content-type': 'application/x-www-form-urlencoded',
+              },
+              body,
+            })
+            await res.arrayBuffer()
+            rows.push({
+              check: `POST ${pattern}${intent ? ` intent=${intent}` : ''}`,
+              who,
+              expected: expected(access, who),
+              got: classify(res),
+            })
+          }
+        }
+      }
+    }
+    for (const route of serverRoutes) {
+      for (const who of principals) {
+        const res = await fetch(`${origin}${route.path}`, { redirect: 'manual', headers: await cookieFor(who) })
+        await res.arrayBuffer()
+        rows.push({ check: `GET  ${route.path}`, who, expected: expected(route.get, who), got: classify(res) })
+      }
+    }
+
+    printMatrix(rows)
+    const mismatches = rows.filter((r) => r.got.startsWith('error') || (r.expected !== 'any' && r.expected !== r.got))
+    expect(mismatches.map((r) => `${r.check} as ${r.who}: expected ${r.expected}, got ${r.got}`)).toEqual([])
+    // the walk really met each kind of answer
+    expect(new Set(rows.map((r) => r.got))).toEqual(new Set(['allow', 'forbidden', 'sign-in']))
+  })
+
+  it('every socket event answers every role and nobody as the policy table says', async () => {
+    expect(Object.keys(socketEventPolicy).sort()).toEqual(Object.keys(socketTable).sort())
+    for (const [event, permission] of Object.entries(socketTable)) {
+      expect(socketEventPolicy[event as keyof typeof socketEventPolicy], `${event} in server/realtime/socket-events.ts`).toBe(
+        permission,
+      )
+    }
+    const rows: Row[] = []
+    const room = `territory:${territoryId}`
+    for (const who of principals) {
+      const headers = { ...(await cookieFor(who)), origin: app.url }
+      const socket: Socket = io(app.url, {
+        path: '/socket.io',
+        transports: ['websocket'],
+        extraHeaders: headers,
+        reconnection: false,
+        forceNew: true,
+        timeout: 10_000,
+      })
+      try {
+        const connected = await new Promise<true | string>((resolve) => {
+          socket.once('connect', () => resolve(true))
+          socket.once('connect_error', (error) => resolve(error.message))
+        })
+        if (connected !== true) {
+          for (const [event, permission] of Object.entries(socketTable)) {
+            rows.push({
+              check: `socket ${event}`,
+              who,
+              expected: expected(permission, who),
+              got: connected === 'unauthenticated' ? 'sign-in' : `refused: ${connected}`,
+            })
+          }
+          continue
+        }
+        for (const [event, permission] of Object.entries(socketTable)) {
+          const answer = (await socket.timeout(10_000).emitWithAck(event, { rooms: [room] })) as { ok: boolean; error?: string }
+          rows.push({
+            check: `socket ${event}`,
+            who,
+            expected: expected(permission, who),
+            got: answer.ok ? 'allow' : answer.error === 'forbidden' ? 'forbidden' : answer.error === 'unauthenticated' ? 'sign-in' : `refused: ${answer.error}`,
+          })
+        }
+        // an event outside the table is refused for everybody
+        const unknown = (await socket.timeout(10_000).emitWithAck('delete-everything', {})) as { ok: boolean; error?: string }
+        rows.push({ check: 'socket delete-everything', who, expected: 'forbidden', got: unknown.ok ? 'allow' : 'forbidden' })
+        expect(unknown.error).toBe('unknown-event')
+      } finally {
+        socket.disconnect()
+      }
+    }
+    printMatrix(rows)
+    const mismatches = rows.filter((r) => r.expected !== 'any' && r.expected !== r.got)
+    expect(mismatches.map((r) => `${r.check} as ${r.who}: expected ${r.expected}, got ${r.got}`)).toEqual([])
+  })
+})
+
+function printMatrix(rows: Row[]) {
+  const short: Record<string, string> = { allow: 'ok', forbidden: '403', 'sign-in': 'login' }
+  const checks = [...new Set(rows.map((r) => r.check))]
+  const width = Math.max(...checks.map((c) => c.length))
+  const head = principals.map((p) => p.slice(0, 10).padEnd(10)).join(' ')
+  const lines = checks.map((check) => {
+    const cells = principals.map((who) => {
+      const row = rows.find((r) => r.check === check && r.who === who)
+      const got = row ? (short[row.got] ?? row.got) : '-'
+      const bad = row && (row.got.startsWith('error') || (row.expected !== 'any' && row.expected !== row.got))
+      return `${got}${bad ? ' ✗' : ''}`.padEnd(10)
+    })
+    return `${check.padEnd(width)}  ${cells.join(' ')}`
+  })
+  console.log(`${''.padEnd(width)}  ${head}\n${lines.join('\n')}`)
+}
