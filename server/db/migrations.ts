@@ -17,6 +17,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { PGlite } from '@electric-sql/pglite'
 import {
   bindMigrationAwareSqlAdapterFactory,
+  type SqlDriverAdapter,
   type SqlMigrationAwareDriverAdapterFactory,
 } from '@prisma/driver-adapter-utils'
 import type * as Wasm from '@prisma/schema-engine-wasm'
@@ -73,19 +74,56 @@ async function withEngine<T>(
   return serialized(async () => {
     const glue = await loadEngineModule()
     const logs: string[] = []
-    const engine = await glue.SchemaEngine.new(
-      { datamodels: [[SCHEMA_PATH, schema]] },
-      (line: string) => logs.push(line),
-      bindMigrationAwareSqlAdapterFactory(adapterFactory),
-    )
+    const tracked = tracking(adapterFactory)
     try {
-      return await fn(engine)
+      const engine = await glue.SchemaEngine.new(
+        { datamodels: [[SCHEMA_PATH, schema]] },
+        (line: string) => logs.push(line),
+        bindMigrationAwareSqlAdapterFactory(tracked.factory),
+      )
+      try {
+        return await fn(engine)
+      } finally {
+        engine.free()
+      }
     } catch (error) {
       throw engineError(error, logs)
     } finally {
-      engine.free()
+      // The engine does not dispose its main connection when freed. On PostgreSQL that
+      // connection holds the migration advisory lock (pg_advisory_lock(72707369)) until it
+      // is closed, so close it here.
+      await tracked.disposeAll()
     }
   })
+}
+
+/** A factory whose adapters are all disposed (once) by disposeAll(). */
+function tracking(factory: SqlMigrationAwareDriverAdapterFactory): {
+  factory: SqlMigrationAwareDriverAdapterFactory
+  disposeAll(): Promise<void>
+} {
+  const open = new Set<SqlDriverAdapter>()
+  const track = (adapter: SqlDriverAdapter): SqlDriverAdapter => {
+    const dispose = adapter.dispose.bind(adapter)
+    let disposed: Promise<void> | undefined
+    adapter.dispose = () => {
+      open.delete(adapter)
+      return (disposed ??= dispose())
+    }
+    open.add(adapter)
+    return adapter
+  }
+  return {
+    factory: {
+      provider: factory.provider,
+      adapterName: factory.adapterName,
+      connect: async () => track(await factory.connect()),
+      connectToShadowDb: async () => track(await factory.connectToShadowDb()),
+    },
+    disposeAll: async () => {
+      await Promise.allSettled([...open].map((a) => a.dispose()))
+    },
+  }
 }
 
 /** Engine errors arrive as plain objects or strings; turn them into a readable Error. */
@@ -168,21 +206,21 @@ export type CreateOptions = {
 
 export type CreatedMigration = { name: string; path: string } | null
 
-/** A scratch database for the engine: both "main" and "shadow" are fresh in-memory PGlites. */
+/**
+ * A scratch database for the engine. `diff` never reads the main connection, and the shadow
+ * database is reset before the migrations are replayed into it, so both are the same fresh
+ * in-memory PGlite (an initdb costs seconds).
+ */
 function scratchFactory(): { factory: SqlMigrationAwareDriverAdapterFactory; close(): Promise<void> } {
-  const dbs: PGlite[] = []
-  const fresh = () => {
-    const db = new PGlite()
-    dbs.push(db)
-    return pgliteAdapterFactory(db).connect()
-  }
+  let db: PGlite | undefined
+  const connect = () => pgliteAdapterFactory((db ??= new PGlite())).connect()
   const factory: SqlMigrationAwareDriverAdapterFactory = {
     provider: 'postgres',
     adapterName: 'sargs-scratch-pglite',
-    connect: fresh,
-    connectToShadowDb: fresh,
+    connect,
+    connectToShadowDb: connect,
   }
-  return { factory, close: async () => void (await Promise.all(dbs.map((db) => db.close()))) }
+  return { factory, close: async () => void (await db?.close()) }
 }
 
 /**

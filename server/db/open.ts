@@ -1,0 +1,235 @@
+// Opening the database, for the app, the CLI and tests (docs/decisions/002-database.md).
+//
+// - DATABASE_URL set: PostgreSQL through @prisma/adapter-pg (a pool; broken connections are
+//   dropped by the pool and replaced on the next query, so a server restart heals itself).
+// - Otherwise: embedded PGlite in <dataDir>/pglite. One process only may open it, so:
+//   * the app takes the data directory's lock (./lock.ts), opens PGlite and serves it on a
+//     unix socket (./pglite-server.ts, <dataDir>/run/.s.PGSQL.5432, 0600) recorded in the lock;
+//   * the CLI, when a live app holds the lock, connects through that socket with the pg adapter
+//     (every CLI session is serialised with the app's work by ./gate.ts); when nobody holds it,
+//     the CLI takes the lock and opens PGlite itself.
+// Migrations are applied on open for the app and tests; the CLI applies them with `sargs migrate`.
+import { randomUUID } from 'node:crypto'
+import fs from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils'
+import { PrismaClient } from '#generated/prisma/client.ts'
+import type { Env } from '../env.ts'
+import { Gate, gatedClient } from './gate.ts'
+import { acquireLock, DatabaseLockedError, type DataDirLock, liveHolder, type LockInfo } from './lock.ts'
+import { applyMigrations } from './migrations.ts'
+import { pgAdapterFactory, poolConfig } from './pg-adapter.ts'
+import { pgliteAdapterFactory } from './pglite-adapter.ts'
+import { type PGliteServer, servePGlite } from './pglite-server.ts'
+
+export type DatabaseRole = 'app' | 'cli' | 'test'
+export type DatabaseKind = 'pglite' | 'postgres'
+/** embedded: this process owns PGlite; socket: through the app's socket; server: PostgreSQL */
+export type DatabaseVia = 'embedded' | 'socket' | 'server'
+export type Health = { ok: boolean; latencyMs: number; error?: string }
+
+export type Database = {
+  prisma: PrismaClient
+  kind: DatabaseKind
+  via: DatabaseVia
+  /** For the schema engine (applyMigrations): one connection, no statement timeout. */
+  adapterFactory: SqlMigrationAwareDriverAdapterFactory
+  /** Migrations applied by this open (app and test roles). */
+  appliedMigrations: string[]
+  health(): Promise<Health>
+  close(): Promise<void>
+}
+
+export type OpenOptions = {
+  env: Pick<Env, 'dataDir' | 'databaseUrl'>
+  role: DatabaseRole
+  /** Apply pending migrations on open (default: true for app and test, false for cli). */
+  migrate?: boolean
+  /** How long the CLI waits for a starting app to publish its socket (default 15 s). */
+  socketWaitMs?: number
+  log?: (line: string) => void
+}
+
+const SOCKET_PORT = 5432
+const SOCKET_NAME = `.s.PGSQL.${SOCKET_PORT}`
+/** sun_path is 108 bytes on Linux, 104 on macOS. */
+const MAX_SOCKET_PATH = 100
+
+export async function openDatabase(options: OpenOptions): Promise<Database> {
+  const migrate = options.migrate ?? options.role !== 'cli'
+  const log = options.log ?? (() => {})
+  const database = options.env.databaseUrl
+    ? await openPostgres(options.env.databaseUrl, options.role)
+    : options.role === 'cli'
+      ? await openForCli(options)
+      : await openEmbedded(options.env.dataDir, options.role)
+  if (migrate) {
+    try {
+      database.appliedMigrations = await applyMigrations({ adapterFactory: database.adapterFactory })
+    } catch (error) {
+      await database.close()
+      throw error
+    }
+    for (const name of database.appliedMigrations) log(`applied migration ${name}`)
+  }
+  return database
+}
+
+async function openPostgres(url: string, role: DatabaseRole): Promise<Database> {
+  const onError = () => {
+    /* the pool drops the broken connection; the next query reconnects */
+  }
+  const prisma = new PrismaClient({
+    adapter: pgAdapterFactory({ pool: poolConfig({ connectionString: url }, role), onError }),
+  })
+  return database({
+    prisma,
+    kind: 'postgres',
+    via: 'server',
+    adapterFactory: pgAdapterFactory({ pool: poolConfig({ connectionString: url }, 'migrate'), onError }),
+    close: () => prisma.$disconnect(),
+  })
+}
+
+/** The CLI: through the app's socket when it runs, else PGlite in this process. */
+async function openForCli(options: OpenOptions): Promise<Database> {
+  const dataDir = options.env.dataDir
+  const deadline = Date.now() + (options.socketWaitMs ?? 15_000)
+  for (;;) {
+    const holder = liveHolder(dataDir)
+    if (holder?.socket) return openThroughSocket(holder.socket)
+    if (holder && holder.role !== 'app') throw new DatabaseLockedError(holder, path.join(dataDir, 'pglite.lock'))
+    if (!holder) {
+      try {
+        return await openEmbedded(dataDir, 'cli')
+      } catch (error) {
+        if (!(error instanceof DatabaseLockedError)) throw error
+      }
+    }
+    // an app is starting (locked, socket not yet published) or won the race: wait for it
+    if (Date.now() > deadline) {
+      throw new Error(`the Sargs server holds ${dataDir} but does not answer on its socket`)
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+}
+
+async function openThroughSocket(socket: NonNullable<LockInfo['socket']>): Promise<Database> {
+  // No session parameters (statement_timeout ...): the app's PGlite is one backend, shared.
+  const pool = {
+    host: socket.host,
+    port: socket.port,
+    user: 'postgres',
+    database: 'postgres',
+    max: 1,
+    connectionTimeoutMillis: 10_000,
+    idleTimeoutMillis: 10_000,
+  }
+  const factory = pgAdapterFactory({ pool, onError: () => {} })
+  const prisma = new PrismaClient({ adapter: factory })
+  return database({
+    prisma,
+    kind: 'pglite',
+    via: 'socket',
+    adapterFactory: factory,
+    close: () => prisma.$disconnect(),
+  })
+}
+
+/** PGlite in this process, holding the data directory's lock; the app also serves it. */
+async function openEmbedded(dataDir: string, role: DatabaseRole): Promise<Database> {
+  const lock = acquireLock(dataDir, role)
+  let db: PGlite | undefined
+  let server: PGliteServer | undefined
+  let tempDir: string | undefined
+  try {
+    db = await PGlite.create({ dataDir: path.join(dataDir, 'pglite') })
+    const gate = new Gate()
+    const adapterFactory = pgliteAdapterFactory(gatedClient(db, gate))
+    if (role === 'app') {
+      const socketDir = await socketDirectory(dataDir)
+      tempDir = socketDir.temporary ? socketDir.path : undefined
+      server = await servePGlite({ db, gate, path: path.join(socketDir.path, SOCKET_NAME) })
+      lock.update({ socket: { host: socketDir.path, port: SOCKET_PORT } })
+    }
+    const prisma = new PrismaClient({ adapter: adapterFactory })
+    const opened = db
+    const served = server
+    return database({
+      prisma,
+      kind: 'pglite',
+      via: 'embedded',
+      adapterFactory,
+      close: async () => {
+        await prisma.$disconnect()
+        await closeEmbedded(lock, opened, served, tempDir)
+      },
+    })
+  } catch (error) {
+    await closeEmbedded(lock, db, server, tempDir).catch(() => {})
+    throw error
+  }
+}
+
+async function closeEmbedded(
+  lock: DataDirLock,
+  db: PGlite | undefined,
+  server: PGliteServer | undefined,
+  tempDir: string | undefined,
+): Promise<void> {
+  try {
+    if (server) lock.update({ socket: null })
+    await server?.close()
+    if (db && !db.closed) await db.close()
+    if (tempDir) await fs.rm(tempDir, { recursive: true, force: true })
+  } finally {
+    lock.release()
+  }
+}
+
+/** <dataDir>/run (0700), or a private temporary directory when that path is too long. */
+async function socketDirectory(dataDir: string): Promise<{ path: string; temporary: boolean }> {
+  const run = path.join(dataDir, 'run')
+  if (path.join(run, SOCKET_NAME).length <= MAX_SOCKET_PATH) {
+    await fs.mkdir(run, { recursive: true, mode: 0o700 })
+    await fs.chmod(run, 0o700)
+    return { path: run, temporary: false }
+  }
+  const temp = await fs.mkdtemp(path.join(os.tmpdir(), `sargs-${randomUUID().slice(0, 8)}-`))
+  await fs.chmod(temp, 0o700)
+  return { path: temp, temporary: true }
+}
+
+function database(parts: Omit<Database, 'health' | 'appliedMigrations'>): Database {
+  let closing: Promise<void> | undefined
+  return {
+    ...parts,
+    appliedMigrations: [],
+    health: () => checkHealth(parts.prisma),
+    close: () => (closing ??= parts.close()),
+  }
+}
+
+async function checkHealth(prisma: PrismaClient, timeoutMs = 5000): Promise<Health> {
+  const started = performance.now()
+  let timer: NodeJS.Timeout | undefined
+  try {
+    await Promise.race([
+      prisma.$queryRaw`SELECT 1`,
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs)
+      }),
+    ])
+    return { ok: true, latencyMs: Math.round(performance.now() - started) }
+  } catch (error) {
+    return {
+      ok: false,
+      latencyMs: Math.round(performance.now() - started),
+      error: error instanceof Error ? error.message : String(error),
+    }
+  } finally {
+    clearTimeout(timer)
+  }
+}
