@@ -37,6 +37,15 @@ describe('first run', () => {
     const { page } = await newPage()
     await page.goto(`${app.url}/`)
     await expect.poll(() => new URL(page.url()).pathname).toBe('/setup')
+    // the page runs under the enforced CSP: its scripts carry the nonce of this response
+    const document = await page.goto(`${app.url}/setup`)
+    const csp = (await document?.allHeaders())?.['content-security-policy'] ?? ''
+    const nonce = /'nonce-([^']+)'/.exec(csp)?.[1]
+    expect(nonce, csp).toBeTruthy()
+    expect(csp).toContain("frame-ancestors 'none'")
+    const scripts = await page.locator('script').evaluateAll((els) => els.map((e) => (e as HTMLScriptElement).nonce))
+    expect(scripts.length).toBeGreaterThan(0)
+    expect(new Set(scripts)).toEqual(new Set([nonce]))
     await page.goto(`${app.url}/login`)
     await expect.poll(() => new URL(page.url()).pathname).toBe('/setup')
     for (const lng of languages) {
