@@ -58,7 +58,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUserWithPermission(request, 'update:incident:any')
   const values = formToObject(await request.formData())
-  // an edit form always sends the description: an emptied one clears it
+  // the edit form always sends title and description (empty fields are dropped by formToObject):
+  // an emptied title is refused, an emptied description clears it
+  if (values.title === undefined) values.title = ''
   if (values.description === undefined) values.description = ''
   try {
     const incident = await updateIncident({

@@ -1,6 +1,7 @@
 // The event log of an incident: timed entries, oldest first, with author, the significant flag
 // and corrections linked both ways. Entries are never edited: "Correct this entry" preselects
 // it in the form below (via ?corrects=, so it works without JavaScript too).
+import './incidents.css'
 import { Form, Link } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import type { LogEntryRecord } from '#domain/incidents/serialize.ts'
@@ -71,7 +72,22 @@ export function EventLog(props: {
                   </a>
                 ))}
                 {props.canAdd ? (
-                  <Link to={`?corrects=${entry.id}#log-form`} preventScrollReset replace data-testid="correct-entry">
+                  <Link
+                    to={`?corrects=${entry.id}#log-form`}
+                    preventScrollReset
+                    replace
+                    data-testid="correct-entry"
+                    onClick={(event) => {
+                      // with JavaScript: preselect the entry in the form at once (no navigation)
+                      const select = document.getElementById('log-correctsId') as HTMLSelectElement | null
+                      if (!select) return
+                      event.preventDefault()
+                      select.value = entry.id
+                      const body = document.getElementById('log-body') as HTMLTextAreaElement | null
+                      body?.scrollIntoView({ block: 'center' })
+                      body?.focus()
+                    }}
+                  >
                     {t('log.correct')}
                   </Link>
                 ) : null}

@@ -1,6 +1,7 @@
 // The incident form (create and edit): type, severity, status, title, description, and the area
 // drawn on the map (a hidden input carrying the GeoJSON polygon or the circle as centre+radius).
 // Works without JavaScript except the drawing itself.
+import './incidents.css'
 import { Form, Link } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import {

@@ -1,3 +1,4 @@
+import './incidents.css'
 import { Link } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import type { IncidentSeverity, IncidentStatus, IncidentType } from '#generated/prisma/enums.ts'

@@ -1,6 +1,7 @@
 // The tasks of an incident: list with status, assignee, due and a small update form each; and
 // the form for a new task, whose place is picked by clicking the map (hidden input with a GeoJSON
 // Point). Everything but picking the place works without JavaScript.
+import './incidents.css'
 import { Form } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import type { TaskRecord } from '#domain/incidents/serialize.ts'

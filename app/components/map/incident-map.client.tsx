@@ -130,7 +130,8 @@ export default function IncidentMapClient(props: IncidentMapProps) {
       if (typeof id === 'string') latest.current.onIncidentClick?.(id)
     })
     map.on('click', (event) => {
-      if (latest.current.picking?.active) latest.current.picking.onPick([event.lngLat.lng, event.lngLat.lat])
+      const round7 = (n: number) => Math.round(n * 1e7) / 1e7
+      if (latest.current.picking?.active) latest.current.picking.onPick([round7(event.lngLat.lng), round7(event.lngLat.lat)])
     })
     for (const layer of [incidentsFill.id, tasksCircle.id]) {
       map.on('mouseenter', layer, () => {
