@@ -11,10 +11,11 @@ import { isAppError } from '#domain/errors.ts'
 import { prisma } from '#domain/runtime.ts'
 import { Field, FormError } from '~/components/app-shell'
 import { defaultLanguage, intlLocale, isLanguage } from '~/i18n'
-import { clearSessionCookie, clientIp, rateLimited, requireSession } from '~/utils/auth.server'
+import { clearSessionCookie, clientIp, rateLimited, retryAfterHeaders, requireSession } from '~/utils/auth.server'
 import { appErrorFields, invalid, parseForm } from '~/utils/form'
 
 export const meta: MetaFunction = () => [{ title: 'Sargs' }]
+export const headers = retryAfterHeaders
 
 const schema = z.discriminatedUnion(
   'intent',

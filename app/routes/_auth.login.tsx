@@ -12,6 +12,7 @@ import {
   clientIp,
   getAuthState,
   rateLimited,
+  retryAfterHeaders,
   redirectForState,
   safeRedirect,
   sessionCookie,
@@ -19,6 +20,7 @@ import {
 import { invalid, parseForm } from '~/utils/form'
 
 export const meta: MetaFunction = () => [{ title: 'Sargs' }]
+export const headers = retryAfterHeaders
 
 const schema = z.object({
   email: z.string({ required_error: 'errors:required' }).trim().toLowerCase().max(254, 'errors:tooLong'),

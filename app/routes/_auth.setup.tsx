@@ -9,10 +9,11 @@ import { emailSchema, nameSchema, newPasswordSchema, PASSWORD_MAX_LENGTH, PASSWO
 import { isAppError } from '#domain/errors.ts'
 import { prisma } from '#domain/runtime.ts'
 import { Field, FormError } from '~/components/app-shell'
-import { clientIp, rateLimited, sessionCookie } from '~/utils/auth.server'
+import { clientIp, rateLimited, retryAfterHeaders, sessionCookie } from '~/utils/auth.server'
 import { appErrorFields, invalid, parseForm } from '~/utils/form'
 
 export const meta: MetaFunction = () => [{ title: 'Sargs' }]
+export const headers = retryAfterHeaders
 
 const setupSchema = z
   .object({

@@ -13,6 +13,7 @@ import {
   getAuthState,
   getSessionToken,
   rateLimited,
+  retryAfterHeaders,
   redirectForState,
   safeRedirect,
   sessionCookie,
@@ -20,6 +21,7 @@ import {
 import { invalid, parseForm } from '~/utils/form'
 
 export const meta: MetaFunction = () => [{ title: 'Sargs' }]
+export const headers = retryAfterHeaders
 
 const schema = z.object({ code: totpCodeSchema, redirectTo: z.string().optional() })
 

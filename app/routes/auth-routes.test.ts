@@ -8,6 +8,7 @@ import { generateTotpCode } from '#domain/auth/totp.ts'
 import { SESSION_COOKIE } from '#domain/auth/sessions.ts'
 import { SIGNIN_ACCOUNT_IP } from '#domain/auth/limits.ts'
 import { createTestDatabase } from '#domain/auth/tmp-test-db.ts'
+import { retryAfterHeaders } from '~/utils/auth.server'
 import * as app from './_app.tsx'
 import * as setup from './_auth.setup.tsx'
 import * as enrol from './_auth.enrol.tsx'
@@ -243,6 +244,8 @@ describe('sign-in with the second factor', () => {
     expect(last!.status).toBe(429)
     expect(Number(last!.headers.get('Retry-After'))).toBeGreaterThan(0)
     expect(last!.data).toMatchObject({ errors: { form: 'auth:errors.rateLimited' } })
+    // the routes that may answer 429 hand Retry-After on to the HTTP response
+    for (const route of [login, twoFactor, enrol, setup, account]) expect(route.headers).toBe(retryAfterHeaders)
     // from another address the same account is not blocked
     const other = await run(login.action, post('/login', { email: 'janis@jelgava.lv', password: operatorPassword }), { ip: '10.9.2.2' })
     expect(other.status).toBe(302)

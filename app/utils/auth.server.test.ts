@@ -14,6 +14,7 @@ import {
   rateLimited,
   requireUser,
   requireUserWithPermission,
+  retryAfterHeaders,
   safeRedirect,
   sessionCookie,
 } from './auth.server.ts'
@@ -67,6 +68,13 @@ describe('cookies and redirects (no database)', () => {
     expect(answer.init.status).toBe(429)
     expect(answer.init.headers['Retry-After']).toBe('13')
     expect(answer.data.retryAfterSeconds).toBe(13)
+  })
+
+  it('the headers function passes an action’s Retry-After on to the HTTP response', () => {
+    const args = (action: HeadersInit) =>
+      ({ actionHeaders: new Headers(action), loaderHeaders: new Headers(), parentHeaders: new Headers(), errorHeaders: undefined }) as Parameters<typeof retryAfterHeaders>[0]
+    expect(new Headers(retryAfterHeaders(args({ 'Retry-After': '30' }))).get('Retry-After')).toBe('30')
+    expect([...new Headers(retryAfterHeaders(args({}))).keys()]).toEqual([])
   })
 
   it('clientIp ignores the unknown marker', () => {

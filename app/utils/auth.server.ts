@@ -5,7 +5,7 @@
 //   const user = await requireUser(request)                                  // signed in + 2FA
 //   const user = await requireUserWithPermission(request, 'manage:user:any')   // … or 403
 //   const user = await getOptionalUser(request)                              // or null
-import { data, redirect, type AppLoadContext } from '@remix-run/node'
+import { data, redirect, type AppLoadContext, type HeadersFunction } from '@remix-run/node'
 import { can, type Permission } from '#domain/auth/policy.ts'
 import {
   findActiveSession,
@@ -160,6 +160,15 @@ export function rateLimited(retryAfterSeconds: number, extraHeaders: Record<stri
     { ok: false as const, errors: { form: 'auth:errors.rateLimited' }, retryAfterSeconds: seconds, values: {} },
     { status: 429, headers: { 'Retry-After': String(seconds), ...extraHeaders } },
   )
+}
+
+/**
+ * `export const headers = retryAfterHeaders` in a route whose action may answer 429: Remix only
+ * sends an action's headers on the HTTP response through the route's headers function.
+ */
+export const retryAfterHeaders: HeadersFunction = ({ actionHeaders, errorHeaders }) => {
+  const retryAfter = actionHeaders.get('Retry-After') ?? errorHeaders?.get('Retry-After')
+  return retryAfter ? { 'Retry-After': retryAfter } : new Headers()
 }
 
 /** The client address from the load context (X-Forwarded-For only with TRUST_PROXY=true). */
