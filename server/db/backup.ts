@@ -261,22 +261,17 @@ type Section = { table: string; columns: Column[] }
 async function* backupLines(file: string): AsyncGenerator<string> {
   const input = fs.createReadStream(file)
   const gunzip = zlib.createGunzip()
+  input.on('error', (error) => gunzip.destroy(error))
   const lines = readline.createInterface({ input: input.pipe(gunzip), crlfDelay: Infinity })
-  const failure = new Promise<never>((_, reject) => {
-    const fail = (error: Error) => reject(new BackupError(`${file}: cannot read: ${error.message}`, { cause: error }))
-    input.once('error', fail)
-    gunzip.once('error', fail)
-  })
-  failure.catch(() => {})
-  const iterator = lines[Symbol.asyncIterator]()
+  const unreadable = (error: unknown) =>
+    new BackupError(
+      `${file}: cannot read it (corrupt or truncated?): ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    )
   try {
-    for (;;) {
-      const next = await Promise.race([iterator.next(), failure])
-      if (next.done) break
-      yield next.value
-    }
-    // a stream error may arrive just after the last line
-    await Promise.race([new Promise((resolve) => setImmediate(resolve)), failure])
+    for await (const line of lines) yield line
+  } catch (error) {
+    throw error instanceof BackupError ? error : unreadable(error)
   } finally {
     lines.close()
     input.destroy()
