@@ -37,6 +37,8 @@ export type RealtimeOptions = {
   trustProxy?: boolean
   /** the policy to authorise socket events with (default: the policy table's `can`) */
   policy?: Policy
+  /** how long to wait for Redis at start before giving up (default 10 s) */
+  redisConnectTimeoutMs?: number
   sessionCheckIntervalMs?: number
   pruneIntervalMs?: number
   retentionMs?: number
@@ -55,7 +57,9 @@ export async function attachRealtime(options: RealtimeOptions): Promise<Realtime
   const publicOrigin = options.publicUrl ? new URL(options.publicUrl).origin : undefined
   const trustProxy = options.trustProxy ?? false
 
-  const redis: RedisLink | null = options.redisUrl ? await connectRedis(options.redisUrl) : null
+  const redis: RedisLink | null = options.redisUrl
+    ? await connectRedis(options.redisUrl, { connectTimeoutMs: options.redisConnectTimeoutMs })
+    : null
 
   const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(options.server, {
     path: SOCKET_PATH,

@@ -48,7 +48,8 @@ export async function connectRedis(url: string, options: { connectTimeoutMs?: nu
     clearTimeout(timer)
   }
   return {
-    adapter: createAdapter(pub, sub),
+    // one channel prefix for Sargs; separate deployments sharing a Redis use separate databases (redis://host/N)
+    adapter: createAdapter(pub, sub, { key: 'sargs.socket.io' }),
     health: async () => {
       if (!pub.isReady || !sub.isReady) return { ok: false, error: 'not connected' }
       const answer = await pub.ping()
