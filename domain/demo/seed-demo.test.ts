@@ -1,34 +1,28 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, expect, it } from 'vitest'
+import { createTestDatabase, describeEachBackend, useTestDatabase } from '#tests/db.ts'
 import type { PrismaClient } from '#generated/prisma/client.ts'
 import { validateArea } from '#domain/geo/validate-area.ts'
 import { asPolygonal } from '#domain/geo/validate-area.ts'
-import { createTestDatabase } from '#domain/incidents/tmp-test-db.ts'
 import { jelgavaAreas } from './jelgava.ts'
 import { jelgavaIncidents } from './demo-incidents.ts'
 import { seedDemo } from './seed-demo.ts'
 
-let db: Awaited<ReturnType<typeof createTestDatabase>>
-let prisma: PrismaClient
+describeEachBackend('seedDemo', (backend) => {
+  const db = useTestDatabase(backend)
+  let prisma: PrismaClient
+  beforeAll(() => {
+    prisma = db().prisma
+  })
 
-beforeAll(async () => {
-  db = await createTestDatabase()
-  prisma = db.prisma
-}, 120_000)
+  const snapshot = async () => ({
+    territories: await prisma.territory.count(),
+    areas: await prisma.namedArea.count(),
+    incidents: await prisma.incident.count(),
+    log: await prisma.incidentLogEntry.count(),
+    tasks: await prisma.task.count(),
+    audit: await prisma.auditLog.count(),
+  })
 
-afterAll(async () => {
-  await db?.close()
-})
-
-const snapshot = async () => ({
-  territories: await prisma.territory.count(),
-  areas: await prisma.namedArea.count(),
-  incidents: await prisma.incident.count(),
-  log: await prisma.incidentLogEntry.count(),
-  tasks: await prisma.task.count(),
-  audit: await prisma.auditLog.count(),
-})
-
-describe('seedDemo', () => {
   it('seeds Jelgava once: territory, named areas, incidents with log and tasks, all demo, one audit row', async () => {
     const now = new Date('2026-04-15T09:00:00Z')
     expect(await seedDemo({ prisma, onlyIfEmpty: true, now })).toBe(true)
@@ -70,7 +64,7 @@ describe('seedDemo', () => {
   })
 
   it('concurrent seeds write the demo once', async () => {
-    const other = await createTestDatabase()
+    const other = await createTestDatabase({ backend })
     try {
       const results = await Promise.all([
         seedDemo({ prisma: other.prisma, onlyIfEmpty: false }),
