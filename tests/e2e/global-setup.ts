@@ -1,7 +1,7 @@
 // Once before all end-to-end files: make sure the production build exists and is current, and
 // that Debian's Chromium is installed.
 import fs from 'node:fs'
-import { ensureBuild } from '#tests/support/app.ts'
+import { ensureBuild } from '#tests/support/build.ts'
 import { chromiumPath } from '#tests/support/browser.ts'
 
 export default function setup() {

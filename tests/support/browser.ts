@@ -5,7 +5,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core'
-import { repoRoot } from './app.ts'
+import { repoRoot } from './build.ts'
 
 export const chromiumPath = '/usr/bin/chromium'
 export const screenshotDir = path.join(repoRoot, 'screenshots')
