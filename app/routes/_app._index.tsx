@@ -19,6 +19,7 @@ import { userActor } from '#domain/auth/actor.ts'
 import { can } from '#domain/auth/policy.ts'
 import { createIncident } from '#domain/incidents/create-incident.ts'
 import { listIncidents } from '#domain/incidents/list-incidents.ts'
+import { listOpenTasks } from '#domain/incidents/list-open-tasks.ts'
 import { readRealtimeCursor } from '#domain/realtime/read-realtime-events.ts'
 import { prisma } from '#domain/runtime.ts'
 import { getDefaultTerritory } from '#domain/territory/get-territory.ts'
@@ -46,7 +47,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const territory = await getDefaultTerritory({ prisma: db })
   const canCreate = can(user.role, 'create:incident:any')
   if (!territory) return { territory: null, incidents: [], mapData: null, canCreate, realtimeCursor }
-  const [areas, incidents] = await Promise.all([
+  const [areas, incidents, tasks] = await Promise.all([
     listNamedAreas({ prisma: db, territoryId: territory.id }),
     listIncidents({
       prisma: db,
@@ -54,6 +55,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       filter: 'open',
       closedSince: new Date(Date.now() - RECENTLY_CLOSED_MS),
     }),
+    listOpenTasks({ prisma: db, territoryId: territory.id }),
   ])
   return {
     territory: { id: territory.id, name: territory.name, demo: territory.demo },
@@ -68,7 +70,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
         status,
         updatedAt,
       })),
-    mapData: buildMapData({ territory, areas, incidents }),
+    mapData: buildMapData({ territory, areas, incidents, tasks }),
     canCreate,
     realtimeCursor,
   }

@@ -14,6 +14,7 @@ import { createIncident } from './create-incident.ts'
 import { createTask } from './create-task.ts'
 import { getIncident } from './get-incident.ts'
 import { listAssignableUsers } from './list-assignable-users.ts'
+import { listOpenTasks } from './list-open-tasks.ts'
 import { incidentErrors } from './schemas.ts'
 import { updateTask } from './update-task.ts'
 import {
@@ -251,6 +252,20 @@ describeEachBackend('event log and tasks', (backend) => {
       expect((await refusal(createTask({ prisma, actor: operator, incidentId: incident.id, input: { title: 'x' }, realtime: null }))).code).toBe('CONFLICT')
       expect((await refusal(updateTask({ prisma, actor: operator, taskId: task.id, input: { status: 'DONE' }, realtime: null }))).code).toBe('CONFLICT')
       expect((await refusal(updateTask({ prisma, actor: operator, taskId: crypto.randomUUID(), input: {}, realtime: null }))).code).toBe('NOT_FOUND')
+    })
+
+    it('listOpenTasks: unfinished tasks of open incidents of the territory only', async () => {
+      const open = await newIncident('Atvērts')
+      const closed = await newIncident('Slēgts')
+      const todo = await createTask({ prisma, actor: operator, incidentId: open.id, input: { title: 'Darāms' }, realtime: null })
+      const done = await createTask({ prisma, actor: operator, incidentId: open.id, input: { title: 'Padarīts', status: 'DONE' }, realtime: null })
+      const frozen = await createTask({ prisma, actor: operator, incidentId: closed.id, input: { title: 'Iesaldēts' }, realtime: null })
+      await closeIncident({ prisma, actor: operator, id: closed.id, realtime: null })
+      const ids = (await listOpenTasks({ prisma, territoryId })).map((t) => t.id)
+      expect(ids).toContain(todo.id)
+      expect(ids).not.toContain(done.id)
+      expect(ids).not.toContain(frozen.id)
+      expect(await listOpenTasks({ prisma, territoryId: crypto.randomUUID() })).toEqual([])
     })
 
     it('a failed audit leaves no task', async () => {
