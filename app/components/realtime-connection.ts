@@ -76,6 +76,13 @@ export class RealtimeConnection {
       for (const room of this.rooms.values()) room.pending = null
       // the server closed us on purpose (session ended): socket.io does not reconnect
       this.setState(reason === 'io server disconnect' || reason === 'io client disconnect' ? 'offline' : 'reconnecting')
+      // ...but the page may have signed in again meanwhile (a new cookie): one attempt; a
+      // refused handshake leaves the socket inactive, so this never loops
+      if (reason === 'io server disconnect' && this.rooms.size > 0) {
+        setTimeout(() => {
+          if (!this.socket.active) this.socket.connect()
+        }, 1000)
+      }
     })
     this.socket.on('connect_error', () => {
       // refused by the handshake (signed out, wrong origin): socket.active is false, no retry
@@ -115,6 +122,7 @@ export class RealtimeConnection {
       room.subscribers.add(subscriber)
     }
     if (added.length && this.socket.connected) this.sendSubscribe(added)
+    else if (!this.socket.active) this.socket.connect() // refused or ended before: try again (rooms follow on connect)
     return () => {
       const removed: string[] = []
       for (const name of new Set(rooms)) {
@@ -166,7 +174,7 @@ export class RealtimeConnection {
       if (!ack.ok) {
         room.held = []
         for (const s of room.subscribers) s.options.onError?.(name, ack.error)
-        if (ack.error !== 'forbidden' && ack.error !== 'invalid-input') {
+        if (ack.error === 'unavailable') {
           // transient: try again shortly if still wanted
           setTimeout(() => {
             if (this.rooms.get(name) === room && room.pending === null && this.socket.connected) this.sendSubscribe([name])

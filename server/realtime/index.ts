@@ -65,6 +65,8 @@ export async function attachRealtime(options: RealtimeOptions): Promise<Realtime
     path: SOCKET_PATH,
     serveClient: false,
     transports: ['websocket', 'polling'],
+    // client messages are small requests (subscribe/unsubscribe)
+    maxHttpBufferSize: 64 * 1024,
     allowRequest: (req, callback) => callback(null, originAllowed(req, { publicOrigin, trustProxy })),
     ...(redis ? { adapter: redis.adapter } : {}),
   })

@@ -345,7 +345,7 @@ describeEachBackend('realtime', (backend) => {
   })
 
   describe('session re-checks', () => {
-    it('disconnects a socket whose session is revoked (periodic check) and does not reconnect it', async () => {
+    it('disconnects a socket whose session is revoked (periodic check); it stays offline until the page signs in again', async () => {
       const who = await signedInUser(db.prisma, { role: 'COMMISSION_MEMBER' })
       const c = connectClient(server.url, { cookie: who.cookie })
       open.push(c)
@@ -354,8 +354,17 @@ describeEachBackend('realtime', (backend) => {
       await revokeSession(db.prisma, { sessionId: who.session.id })
       await waitForState(c, 'offline', 3000)
       expect(c.sessionEnded).toBe(true)
-      await new Promise((resolve) => setTimeout(resolve, 300))
+      await new Promise((resolve) => setTimeout(resolve, 1500)) // past its one retry with the old cookie
       expect(c.state).toBe('offline')
+
+      // the page signs in again (a new cookie): the next subscription reconnects
+      const again = await signedInUser(db.prisma, { role: 'COMMISSION_MEMBER' })
+      ;(c.socket.io.opts.extraHeaders as Record<string, string>).cookie = again.cookie
+      const room = territory()
+      const l = await listen(c, [room])
+      expect(c.state).toBe('connected')
+      await server.realtime.publisher.publish(room, 'incident.created', { n: 1 })
+      await until(() => l.received.length === 1)
     })
 
     it('refuses the next event of a socket whose session ended, before the periodic check', async () => {
