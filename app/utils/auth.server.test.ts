@@ -1,9 +1,9 @@
 import fc from 'fast-check'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { describeEachBackend, useTestDatabase } from '#tests/db.ts'
 import { can, permissions, roles } from '#domain/auth/policy.ts'
 import { createSession, SESSION_COOKIE } from '#domain/auth/sessions.ts'
 import { makeUser } from '#domain/auth/test-helpers.ts'
-import { createTestDatabase } from '#domain/auth/tmp-test-db.ts'
 import { setRuntime } from '#domain/runtime.ts'
 import {
   clearSessionCookie,
@@ -84,14 +84,10 @@ describe('cookies and redirects (no database)', () => {
   })
 })
 
-describe('guards on the database', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>
-  beforeAll(async () => {
-    db = await createTestDatabase()
-    setRuntime({ prisma: db.prisma })
-  }, 120_000)
-  afterAll(async () => {
-    await db?.close()
+describeEachBackend('guards on the database', (backend) => {
+  const db = useTestDatabase(backend)
+  beforeAll(() => {
+    setRuntime({ prisma: db().prisma })
   })
 
   it('no user at all: everything goes to /setup', async () => {
@@ -100,7 +96,7 @@ describe('guards on the database', () => {
   })
 
   it('anonymous: to /login with the way back; a stale cookie is cleared', async () => {
-    await makeUser(db.prisma)
+    await makeUser(db().prisma)
     const r = await thrown(requireUser(req('/incidents?status=ACTIVE')))
     expect(r.headers.get('Location')).toBe('/login?redirectTo=%2Fincidents%3Fstatus%3DACTIVE')
     expect(r.headers.get('Set-Cookie')).toBeNull()
@@ -115,12 +111,12 @@ describe('guards on the database', () => {
   })
 
   it('pending sessions go to /enrol or /two-factor', async () => {
-    const unenrolled = await makeUser(db.prisma, { enrolled: false })
-    const a = await createSession(db.prisma, { userId: unenrolled.id, mfaVerified: false })
+    const unenrolled = await makeUser(db().prisma, { enrolled: false })
+    const a = await createSession(db().prisma, { userId: unenrolled.id, mfaVerified: false })
     const cookieA = { Cookie: `${SESSION_COOKIE}=${a.token}` }
     expect((await thrown(requireUser(req('/audit', { headers: cookieA })))).headers.get('Location')).toBe('/enrol')
-    const enrolled = await makeUser(db.prisma)
-    const b = await createSession(db.prisma, { userId: enrolled.id, mfaVerified: false })
+    const enrolled = await makeUser(db().prisma)
+    const b = await createSession(db().prisma, { userId: enrolled.id, mfaVerified: false })
     const cookieB = { Cookie: `${SESSION_COOKIE}=${b.token}` }
     expect((await thrown(requireUser(req('/audit', { headers: cookieB })))).headers.get('Location')).toBe('/two-factor?redirectTo=%2Faudit')
     expect(await getOptionalUser(req('/', { headers: cookieB }))).toBeNull()
@@ -128,8 +124,8 @@ describe('guards on the database', () => {
 
   it('requireUserWithPermission answers exactly as the policy table, for every role and permission', async () => {
     for (const role of roles) {
-      const user = await makeUser(db.prisma, { role })
-      const { token } = await createSession(db.prisma, { userId: user.id, mfaVerified: true })
+      const user = await makeUser(db().prisma, { role })
+      const { token } = await createSession(db().prisma, { userId: user.id, mfaVerified: true })
       const headers = { Cookie: `${SESSION_COOKIE}=${token}` }
       expect((await requireUser(req('/', { headers }))).id).toBe(user.id)
       for (const permission of permissions) {

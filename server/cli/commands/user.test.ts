@@ -3,8 +3,8 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestDatabase } from '#domain/auth/tmp-test-db.ts'
+import { afterAll, describe, expect, it } from 'vitest'
+import { describeEachBackend, useTestDatabase } from '#tests/db.ts'
 import { verifyPassword } from '#domain/auth/password.ts'
 import { UsageError } from '../main.ts'
 import { verifyCommand } from './audit.ts'
@@ -43,40 +43,34 @@ describe('sargs user create: arguments', () => {
   })
 })
 
-describe('sargs user create / audit verify on the test database', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>
-  beforeAll(async () => {
-    db = await createTestDatabase()
-  }, 120_000)
-  afterAll(async () => {
-    await db?.close()
-  })
+describeEachBackend('sargs user create / audit verify on the test database', (backend) => {
+  const db = useTestDatabase(backend)
 
   it('creates the user, prints the password once and the enrolment URI; audited as cli', async () => {
     const lines: string[] = []
-    const code = await createUserCommand(db.prisma, parseUserArgs(['create', '--email', 'ops@jelgava.lv', '--role', 'operator']), (l) => lines.push(l))
+    const code = await createUserCommand(db().prisma, parseUserArgs(['create', '--email', 'ops@jelgava.lv', '--role', 'operator']), (l) => lines.push(l))
     expect(code).toBe(0)
     const out = lines.join('\n')
     const password = /One-time password \(shown only now\): (\S+)/.exec(out)?.[1]
     expect(password).toMatch(/^[A-Za-z0-9]{20}$/)
-    const user = await db.prisma.user.findUniqueOrThrow({ where: { email: 'ops@jelgava.lv' } })
+    const user = await db().prisma.user.findUniqueOrThrow({ where: { email: 'ops@jelgava.lv' } })
     expect(await verifyPassword(user.passwordHash, password!)).toBe(true)
     expect(out).toContain(`otpauth://totp/Sargs:ops%40jelgava.lv?`)
     expect(out).toContain(`secret=${user.totpPending}`)
     expect(user.totpSecret).toBeNull() // confirmed by the user at first sign-in
     expect(out).toMatch(/no active administrator/)
-    const audit = await db.prisma.auditLog.findFirstOrThrow({ where: { action: 'user.create', entityId: user.id } })
+    const audit = await db().prisma.auditLog.findFirstOrThrow({ where: { action: 'user.create', entityId: user.id } })
     expect(audit).toMatchObject({ actorLabel: 'cli', actorId: null })
 
     // the same address again: exit 1 with a message
-    expect(await createUserCommand(db.prisma, parseUserArgs(['create', '--email', 'OPS@jelgava.lv', '--role', 'trainer']), () => {})).toBe(1)
+    expect(await createUserCommand(db().prisma, parseUserArgs(['create', '--email', 'OPS@jelgava.lv', '--role', 'trainer']), () => {})).toBe(1)
 
     const verified: string[] = []
-    expect(await verifyCommand(db.prisma, (l) => verified.push(l))).toBe(0)
+    expect(await verifyCommand(db().prisma, (l) => verified.push(l))).toBe(0)
     expect(verified[0]).toMatch(/^Audit chain intact: 1 entry verified\.$/)
-    await db.prisma.$executeRawUnsafe(`UPDATE "AuditLog" SET "data" = '{}'::jsonb WHERE "seq" = 1`)
+    await db().prisma.$executeRawUnsafe(`UPDATE "AuditLog" SET "data" = '{}'::jsonb WHERE "seq" = 1`)
     const broken: string[] = []
-    expect(await verifyCommand(db.prisma, (l) => broken.push(l))).toBe(1)
+    expect(await verifyCommand(db().prisma, (l) => broken.push(l))).toBe(1)
     expect(broken[0]).toMatch(/^Audit chain BROKEN at seq 1: its hash does not match its content/)
   })
 })
