@@ -73,7 +73,7 @@ async function seed(prisma: PrismaClient): Promise<void> {
       title: 'Vētra',
       type: 'STORM',
       severity: 'MINOR',
-      area: { nested: { array: [1, 2.5, -3e-7, null, true, 'x'], big: 12345678901234567890, empty: {} } },
+      area: { nested: { array: [1, 2.5, -3e-7, null, true, 'x'], big: 2 ** 60, empty: {} } },
       areaCircle: { center: [23.7, 56.6], radiusM: 500 },
     },
   })
@@ -89,6 +89,10 @@ async function seed(prisma: PrismaClient): Promise<void> {
   })
   await prisma.setting.create({ data: { key: 'json-null', value: Prisma.JsonNull } })
   await prisma.setting.create({ data: { key: 'string', value: 'a "quoted"\nstring' } })
+  // a JSON number no JavaScript number holds exactly
+  await prisma.$executeRawUnsafe(
+    `UPDATE "Setting" SET value = '{"exact": 123456789012345678901234567890.123456789}' WHERE key = 'string'`,
+  )
   await prisma.rateLimitBucket.create({ data: { key: 'ip:1', windowStart: new Date(), count: 2147483647 } })
 }
 

@@ -299,6 +299,7 @@ function parseHeader(line: string | undefined, file: string): BackupHeader {
 
 /** Read and validate just the header (quick check before a restore). */
 export async function readBackupHeader(file: string): Promise<BackupHeader> {
+  if (!fs.existsSync(file)) throw new BackupError(`${file} does not exist`)
   const lines = backupLines(file)
   try {
     const first = await lines.next()
@@ -309,7 +310,6 @@ export async function readBackupHeader(file: string): Promise<BackupHeader> {
 }
 
 export async function restoreDatabase(prisma: PrismaClient, file: string): Promise<RestoreSummary> {
-  if (!fs.existsSync(file)) throw new BackupError(`${file} does not exist`)
   await readBackupHeader(file)
   return prisma.$transaction(
     async (tx) => {

@@ -49,13 +49,25 @@ function loadEngineModule(): Promise<EngineModule> {
     const glue = (await import(pathToFileURL(gluePath).href)) as EngineModule
     const bytes = await fs.readFile(path.join(path.dirname(gluePath), 'schema_engine_bg.wasm'))
     const { instance } = await WebAssembly.instantiate(bytes, {
-      './schema_engine_bg.js': glue as unknown as WebAssembly.ModuleImports,
+      './schema_engine_bg.js': withUnrefTimers(glue as unknown as WebAssembly.ModuleImports),
     })
     glue.__wbg_set_wasm(instance.exports)
     ;(instance.exports.__wbindgen_start as () => void)()
     return glue
   })()
   return engineModule
+}
+
+/**
+ * The engine arms timers (e.g. 10 s for the migration advisory lock) and never clears them;
+ * they would keep a finished CLI process alive. Unref them: pending queries keep it alive.
+ */
+function withUnrefTimers(imports: WebAssembly.ModuleImports): WebAssembly.ModuleImports {
+  const patched: WebAssembly.ModuleImports = { ...imports }
+  for (const name of Object.keys(imports).filter((n) => n.startsWith('__wbg_setTimeout_'))) {
+    patched[name] = (callback: () => void, ms: number) => setTimeout(callback, ms >>> 0).unref()
+  }
+  return patched
 }
 
 // One engine call at a time per process: the wasm instance is shared by every engine.

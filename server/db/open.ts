@@ -47,8 +47,10 @@ export type OpenOptions = {
   role: DatabaseRole
   /** Apply pending migrations on open (default: true for app and test, false for cli). */
   migrate?: boolean
-  /** How long the CLI waits for a starting app to publish its socket (default 15 s). */
+  /** How long the CLI waits for a starting app to publish its socket (default 30 s). */
   socketWaitMs?: number
+  /** How long the app waits for a CLI command holding the embedded database (default 60 s). */
+  lockWaitMs?: number
   log?: (line: string) => void
 }
 
@@ -64,7 +66,11 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     ? await openPostgres(options.env.databaseUrl, options.role)
     : options.role === 'cli'
       ? await openForCli(options)
-      : await openEmbedded(options.env.dataDir, options.role)
+      : await openEmbedded(
+          options.env.dataDir,
+          options.role,
+          await lockForApp(options.env.dataDir, options.role, options.lockWaitMs ?? 60_000, log),
+        )
   if (migrate) {
     try {
       database.appliedMigrations = await applyMigrations({ adapterFactory: database.adapterFactory })
@@ -96,14 +102,14 @@ async function openPostgres(url: string, role: DatabaseRole): Promise<Database> 
 /** The CLI: through the app's socket when it runs, else PGlite in this process. */
 async function openForCli(options: OpenOptions): Promise<Database> {
   const dataDir = options.env.dataDir
-  const deadline = Date.now() + (options.socketWaitMs ?? 15_000)
+  const deadline = Date.now() + (options.socketWaitMs ?? 30_000)
   for (;;) {
     const holder = liveHolder(dataDir)
     if (holder?.socket) return openThroughSocket(holder.socket)
     if (holder && holder.role !== 'app') throw new DatabaseLockedError(holder, path.join(dataDir, 'pglite.lock'))
     if (!holder) {
       try {
-        return await openEmbedded(dataDir, 'cli')
+        return await openEmbedded(dataDir, 'cli', acquireLock(dataDir, 'cli'))
       } catch (error) {
         if (!(error instanceof DatabaseLockedError)) throw error
       }
@@ -138,9 +144,31 @@ async function openThroughSocket(socket: NonNullable<LockInfo['socket']>): Promi
   })
 }
 
+/** The app (or a test) waits a while for a CLI command that holds the embedded database. */
+async function lockForApp(
+  dataDir: string,
+  role: DatabaseRole,
+  waitMs: number,
+  log: (line: string) => void,
+): Promise<DataDirLock> {
+  const deadline = Date.now() + waitMs
+  let told = false
+  for (;;) {
+    try {
+      return acquireLock(dataDir, role)
+    } catch (error) {
+      if (!(error instanceof DatabaseLockedError) || error.holder.role !== 'cli' || Date.now() > deadline) {
+        throw error
+      }
+      if (!told) log(`waiting: ${error.message}`)
+      told = true
+      await new Promise((resolve) => setTimeout(resolve, 250))
+    }
+  }
+}
+
 /** PGlite in this process, holding the data directory's lock; the app also serves it. */
-async function openEmbedded(dataDir: string, role: DatabaseRole): Promise<Database> {
-  const lock = acquireLock(dataDir, role)
+async function openEmbedded(dataDir: string, role: DatabaseRole, lock: DataDirLock): Promise<Database> {
   let db: PGlite | undefined
   let server: PGliteServer | undefined
   let tempDir: string | undefined

@@ -1,4 +1,5 @@
 // sargs backup FILE [--force]: a logical, backend-independent backup (server/db/backup.ts).
+import fs from 'node:fs'
 import { backupDatabase } from '../../db/backup.ts'
 import { UsageError } from '../main.ts'
 import { describeDatabase, withCliDatabase } from '../db.ts'
@@ -16,6 +17,10 @@ export function parseArgs(args: string[]): { file: string; force: boolean } {
 
 export async function run(args: string[]): Promise<number> {
   const { file, force } = parseArgs(args)
+  if (!force && fs.existsSync(file)) {
+    console.error(`sargs backup: ${file} exists; use --force to overwrite it`)
+    return 1
+  }
   return withCliDatabase(async (db) => {
     const summary = await backupDatabase(db.prisma, file, { kind: db.kind, force })
     console.log(
