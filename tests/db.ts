@@ -3,7 +3,7 @@
 //   import { createTestDatabase, describeEachBackend, useTestDatabase } from '../../tests/db.ts'
 //
 //   describeEachBackend('incidents', (backend) => {
-//     const db = useTestDatabase(backend)          // one database for the file ('each': per test)
+//     const db = useTestDatabase(backend, 'reset') // one database, emptied after each test
 //     it('creates', async () => { await db().prisma.incident.create(...) })
 //   })
 //
@@ -36,6 +36,8 @@ export type TestDatabase = {
   adapterFactory: SqlMigrationAwareDriverAdapterFactory
   /** PostgreSQL only: the schema this database lives in. */
   schema?: string
+  /** Empty every table (not the migrations), restarting sequences: ~tens of ms. */
+  reset(): Promise<void>
   close(): Promise<void>
 }
 
@@ -60,15 +62,21 @@ export function describeEachBackend(name: string, fn: (backend: TestBackend) => 
 }
 
 /**
- * A database for the enclosing describe block: created before its tests ('all', default) or
- * before each test ('each'), closed after. Returns a getter.
+ * A database for the enclosing describe block, returned as a getter:
+ * - 'all' (default): one database shared by the block's tests;
+ * - 'reset': one database, emptied (reset()) after each test — isolation at little cost;
+ * - 'each': a new database for each test (about a second each on PGlite).
  */
-export function useTestDatabase(backend: TestBackend = 'pglite', scope: 'all' | 'each' = 'all'): () => TestDatabase {
+export function useTestDatabase(
+  backend: TestBackend = 'pglite',
+  scope: 'all' | 'reset' | 'each' = 'all',
+): () => TestDatabase {
   let current: TestDatabase | undefined
-  const [before, after] = scope === 'all' ? [beforeAll, afterAll] : [beforeEach, afterEach]
+  const [before, after] = scope === 'each' ? [beforeEach, afterEach] : [beforeAll, afterAll]
   before(async () => {
     current = await createTestDatabase({ backend })
   })
+  if (scope === 'reset') afterEach(async () => current?.reset())
   after(async () => {
     await current?.close()
     current = undefined
@@ -77,6 +85,16 @@ export function useTestDatabase(backend: TestBackend = 'pglite', scope: 'all' | 
     if (!current) throw new Error('the test database is only available inside tests')
     return current
   }
+}
+
+async function truncateAll(prisma: PrismaClient): Promise<void> {
+  const tables = await prisma.$queryRawUnsafe<{ name: string }[]>(
+    `SELECT tablename AS name FROM pg_tables
+      WHERE schemaname = current_schema() AND tablename <> '_prisma_migrations'`,
+  )
+  if (tables.length === 0) return
+  const list = tables.map((t) => `"${t.name.replace(/"/g, '""')}"`).join(', ')
+  await prisma.$executeRawUnsafe(`TRUNCATE ${list} RESTART IDENTITY CASCADE`)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -96,6 +114,7 @@ async function createPGliteDatabase(): Promise<TestDatabase> {
     prisma,
     kind: 'pglite',
     adapterFactory,
+    reset: () => truncateAll(prisma),
     close: async () => {
       await prisma.$disconnect()
       await db.close()
@@ -154,6 +173,7 @@ async function createPostgresDatabase(): Promise<TestDatabase> {
       kind: 'postgres',
       adapterFactory,
       schema,
+      reset: () => truncateAll(prisma),
       close: async () => {
         try {
           await prisma.$disconnect()
