@@ -60,6 +60,7 @@ export async function createHttpApp(options: {
         nonce: res.locals.nonce as string,
         clientIp: (env.trustProxy ? req.ip : req.socket.remoteAddress) ?? 'unknown',
         publicConfig,
+        secureCookies: https,
       }),
     }),
   )

@@ -2,6 +2,7 @@
 // HTTP + Remix + socket.io, graceful shutdown.
 import { setRuntime } from '#domain/runtime.ts'
 import { seedDemo } from '#domain/demo/seed-demo.ts'
+import { pruneAuthTables } from '#domain/auth/prune-auth-tables.ts'
 import { createHttpApp } from './app.ts'
 import { openDatabase } from './db/open.ts'
 import { ConfigError, parseEnv } from './env.ts'
@@ -50,6 +51,12 @@ async function main() {
       `(database: ${db.kind}, ready in ${Math.round(performance.now() - startedAt)} ms)`,
   )
 
+  // housekeeping: expired sessions and rate-limit buckets, hourly
+  const prune = setInterval(() => {
+    pruneAuthTables({ prisma: db.prisma }).catch((error) => console.error('pruning auth tables failed:', error))
+  }, 60 * 60 * 1000)
+  prune.unref()
+
   let stopping = false
   const stop = async (signal: string) => {
     if (stopping) return
@@ -57,6 +64,7 @@ async function main() {
     console.log(`${signal}: shutting down`)
     const force = setTimeout(() => process.exit(1), 10_000)
     force.unref()
+    clearInterval(prune)
     await realtime.close()
     await new Promise<void>((resolve) => server.close(() => resolve()))
     await db.close()
