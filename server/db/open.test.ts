@@ -237,6 +237,31 @@ describe('openDatabase on embedded PGlite', () => {
   )
 
   it(
+    'serves from a private temporary directory when the data directory path is too long for a socket',
+    async () => {
+      const dir = path.join(dataDir(), 'a-rather-long-directory-name-'.repeat(4))
+      const app = await openDatabase({ env: embedded(dir), role: 'app' })
+      let host = ''
+      try {
+        host = liveHolder(dir)?.socket?.host ?? ''
+        expect(host.startsWith(os.tmpdir())).toBe(true)
+        expect((fs.statSync(host).mode & 0o777).toString(8)).toBe('700')
+        const cli = await openDatabase({ env: embedded(dir), role: 'cli' })
+        try {
+          expect(cli.via).toBe('socket')
+          expect(await cli.prisma.setting.count()).toBe(0)
+        } finally {
+          await cli.close()
+        }
+      } finally {
+        await app.close()
+      }
+      expect(fs.existsSync(host)).toBe(false)
+    },
+    SLOW,
+  )
+
+  it(
     'a killed app leaves a stale lock that the next opener takes over',
     async () => {
       const dir = dataDir()

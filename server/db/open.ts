@@ -18,7 +18,7 @@ import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapt
 import { PrismaClient } from '#generated/prisma/client.ts'
 import type { Env } from '../env.ts'
 import { Gate, gatedClient } from './gate.ts'
-import { acquireLock, DatabaseLockedError, type DataDirLock, liveHolder, type LockInfo } from './lock.ts'
+import { acquireLock, DatabaseLockedError, type DataDirLock, liveHolder, type LockInfo, lockPathFor } from './lock.ts'
 import { applyMigrations } from './migrations.ts'
 import { pgAdapterFactory, poolConfig } from './pg-adapter.ts'
 import { pgliteAdapterFactory } from './pglite-adapter.ts'
@@ -70,6 +70,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
           options.env.dataDir,
           options.role,
           await lockForApp(options.env.dataDir, options.role, options.lockWaitMs ?? 60_000, log),
+          log,
         )
   if (migrate) {
     try {
@@ -106,7 +107,7 @@ async function openForCli(options: OpenOptions): Promise<Database> {
   for (;;) {
     const holder = liveHolder(dataDir)
     if (holder?.socket) return openThroughSocket(holder.socket)
-    if (holder && holder.role !== 'app') throw new DatabaseLockedError(holder, path.join(dataDir, 'pglite.lock'))
+    if (holder && holder.role !== 'app') throw new DatabaseLockedError(holder, lockPathFor(dataDir))
     if (!holder) {
       try {
         return await openEmbedded(dataDir, 'cli', acquireLock(dataDir, 'cli'))
@@ -116,7 +117,10 @@ async function openForCli(options: OpenOptions): Promise<Database> {
     }
     // an app is starting (locked, socket not yet published) or won the race: wait for it
     if (Date.now() > deadline) {
-      throw new Error(`the Sargs server holds ${dataDir} but does not answer on its socket`)
+      throw new Error(
+        `the Sargs server (pid ${holder?.pid ?? '?'}) holds ${dataDir} but does not share it: ` +
+          'stop the server to run this command',
+      )
     }
     await new Promise((resolve) => setTimeout(resolve, 200))
   }
@@ -168,7 +172,12 @@ async function lockForApp(
 }
 
 /** PGlite in this process, holding the data directory's lock; the app also serves it. */
-async function openEmbedded(dataDir: string, role: DatabaseRole, lock: DataDirLock): Promise<Database> {
+async function openEmbedded(
+  dataDir: string,
+  role: DatabaseRole,
+  lock: DataDirLock,
+  log: (line: string) => void = () => {},
+): Promise<Database> {
   let db: PGlite | undefined
   let server: PGliteServer | undefined
   let tempDir: string | undefined
@@ -177,10 +186,10 @@ async function openEmbedded(dataDir: string, role: DatabaseRole, lock: DataDirLo
     const gate = new Gate()
     const adapterFactory = pgliteAdapterFactory(gatedClient(db, gate))
     if (role === 'app') {
-      const socketDir = await socketDirectory(dataDir)
-      tempDir = socketDir.temporary ? socketDir.path : undefined
-      server = await servePGlite({ db, gate, path: path.join(socketDir.path, SOCKET_NAME) })
-      lock.update({ socket: { host: socketDir.path, port: SOCKET_PORT } })
+      const served = await serve(dataDir, db, gate, log)
+      server = served?.server
+      tempDir = served?.tempDir
+      if (served) lock.update({ socket: { host: served.host, port: SOCKET_PORT } })
     }
     const prisma = new PrismaClient({ adapter: adapterFactory })
     const opened = db
@@ -214,6 +223,31 @@ async function closeEmbedded(
     if (tempDir) await fs.rm(tempDir, { recursive: true, force: true })
   } finally {
     lock.release()
+  }
+}
+
+/**
+ * Serve the database to the CLI. Best effort: without the socket the app still runs, and CLI
+ * commands must wait for it to stop. Unix sockets only (not on Windows).
+ */
+async function serve(
+  dataDir: string,
+  db: PGlite,
+  gate: Gate,
+  log: (line: string) => void,
+): Promise<{ server: PGliteServer; host: string; tempDir?: string } | undefined> {
+  if (process.platform === 'win32') {
+    log('the embedded database is not shared with the sargs CLI on Windows: stop the server to use it')
+    return undefined
+  }
+  const dir = await socketDirectory(dataDir)
+  try {
+    const server = await servePGlite({ db, gate, path: path.join(dir.path, SOCKET_NAME) })
+    return { server, host: dir.path, tempDir: dir.temporary ? dir.path : undefined }
+  } catch (error) {
+    if (dir.temporary) await fs.rm(dir.path, { recursive: true, force: true })
+    log(`the embedded database is not shared with the sargs CLI: ${(error as Error).message}`)
+    return undefined
   }
 }
 
