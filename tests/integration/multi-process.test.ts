@@ -40,6 +40,13 @@ describe.skipIf(!databaseUrl || !redisUrl)('two app processes behind one Redis',
     // one after the other: A applies the migrations and seeds the demo territory, B finds both done
     a = await startApp({ env })
     b = await startApp({ env })
+    const check = new pg.Client({ connectionString: databaseUrl })
+    await check.connect()
+    const { rows } = await check.query<{ t: string | null }>(`SELECT to_regclass('"${schema}"."RealtimeEvent"')::text AS t`)
+    await check.end()
+    if (!rows[0].t) {
+      console.warn(`multi-process: the app ignored ?schema=${schema} in DATABASE_URL and uses the database's default schema`)
+    }
     db = await openDatabase({ env: { dataDir: a.dataDir, databaseUrl: appUrl }, role: 'test', migrate: false })
   }, 300_000)
 
