@@ -309,6 +309,27 @@ describe.runIf(url)('openDatabase on PostgreSQL', () => {
     await client.end()
   })
 
+  it("honours Prisma's ?schema= in DATABASE_URL", async () => {
+    const db = await openDatabase({ env: { dataDir: dataDir(), databaseUrl: `${databaseUrl}?schema=Other_1` }, role: 'app' })
+    try {
+      await db.prisma.setting.create({ data: { key: 'in-schema', value: true } })
+      const [{ where }] = await db.prisma.$queryRawUnsafe<{ where: string }[]>(
+        `SELECT n.nspname AS where FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+          WHERE c.relname = '_prisma_migrations'`,
+      )
+      expect(where).toBe('Other_1')
+      const [{ rows }] = await db.prisma.$queryRawUnsafe<{ rows: bigint }[]>(
+        `SELECT count(*) AS rows FROM "Other_1"."Setting"`,
+      )
+      expect(rows).toBe(1n)
+    } finally {
+      await db.close()
+    }
+    await expect(
+      openDatabase({ env: { dataDir: dataDir(), databaseUrl: `${databaseUrl}?schema=bad-name` }, role: 'cli' }),
+    ).rejects.toThrow(/unsupported schema name/)
+  })
+
   it('migrates on open, reports health, and reconnects after its connections are killed', async () => {
     const db = await openDatabase({ env: { dataDir: dataDir(), databaseUrl }, role: 'app' })
     try {

@@ -14,13 +14,14 @@ import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
+import pg from 'pg'
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils'
 import { PrismaClient } from '#generated/prisma/client.ts'
 import type { Env } from '../env.ts'
 import { Gate, gatedClient } from './gate.ts'
 import { acquireLock, DatabaseLockedError, type DataDirLock, liveHolder, type LockInfo, lockPathFor } from './lock.ts'
 import { applyMigrations } from './migrations.ts'
-import { pgAdapterFactory, poolConfig } from './pg-adapter.ts'
+import { pgAdapterFactory, poolConfig, type PoolRole } from './pg-adapter.ts'
 import { pgliteAdapterFactory } from './pglite-adapter.ts'
 import { type PGliteServer, servePGlite } from './pglite-server.ts'
 
@@ -85,19 +86,51 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 }
 
 async function openPostgres(url: string, role: DatabaseRole): Promise<Database> {
+  const target = postgresTarget(url)
+  if (target.schema) await ensureSchema(target.connectionString, target.schema)
   const onError = () => {
     /* the pool drops the broken connection; the next query reconnects */
   }
-  const prisma = new PrismaClient({
-    adapter: pgAdapterFactory({ pool: poolConfig({ connectionString: url }, role), onError }),
-  })
+  const factory = (poolRole: PoolRole) =>
+    pgAdapterFactory({
+      pool: { ...poolConfig({ connectionString: target.connectionString }, poolRole), options: target.options },
+      schema: target.schema,
+      onError,
+    })
+  const prisma = new PrismaClient({ adapter: factory(role) })
   return database({
     prisma,
     kind: 'postgres',
     via: 'server',
-    adapterFactory: pgAdapterFactory({ pool: poolConfig({ connectionString: url }, 'migrate'), onError }),
+    adapterFactory: factory('migrate'),
     close: () => prisma.$disconnect(),
   })
+}
+
+/**
+ * Prisma's `?schema=NAME` in DATABASE_URL: pg ignores it, so it becomes the adapter's schema
+ * and the connections' search_path (migrations are written without a schema).
+ */
+export function postgresTarget(url: string): { connectionString: string; schema?: string; options?: string } {
+  const parsed = new URL(url)
+  const schema = parsed.searchParams.get('schema') || undefined
+  if (!schema) return { connectionString: url }
+  if (!/^[A-Za-z_][A-Za-z0-9_$]*$/.test(schema)) {
+    throw new Error(`DATABASE_URL: unsupported schema name "${schema}" (letters, digits, _ and $ only)`)
+  }
+  parsed.searchParams.delete('schema')
+  return { connectionString: parsed.toString(), schema, options: `-c search_path="${schema}"` }
+}
+
+async function ensureSchema(connectionString: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString, connectionTimeoutMillis: 10_000 })
+  await client.connect()
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema])
+    if (!rowCount) await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`)
+  } finally {
+    await client.end()
+  }
 }
 
 /** The CLI: through the app's socket when it runs, else PGlite in this process. */
