@@ -94,7 +94,19 @@ async function truncateAll(prisma: PrismaClient): Promise<void> {
   )
   if (tables.length === 0) return
   const list = tables.map((t) => `"${t.name.replace(/"/g, '""')}"`).join(', ')
-  await prisma.$executeRawUnsafe(`TRUNCATE ${list} RESTART IDENTITY CASCADE`)
+  await asDatabaseOwner(prisma, [`TRUNCATE ${list} RESTART IDENTITY CASCADE`])
+}
+
+/**
+ * Run statements as someone with full control of the database would: in one transaction with
+ * triggers off (session_replication_role = replica, superuser only), so tests can empty the
+ * append-only tables or tamper with the audit log the way an intruder with database access could.
+ */
+export async function asDatabaseOwner(prisma: PrismaClient, statements: string[]): Promise<void> {
+  await prisma.$transaction([
+    prisma.$executeRawUnsafe('SET LOCAL session_replication_role = replica'),
+    ...statements.map((sql) => prisma.$executeRawUnsafe(sql)),
+  ])
 }
 
 // ---------------------------------------------------------------------------------------------

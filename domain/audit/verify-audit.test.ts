@@ -1,6 +1,6 @@
 // The audit chain's verification against real tampering done with raw SQL.
 import { beforeEach, describe, expect, it } from 'vitest'
-import { describeEachBackend, useTestDatabase } from '#tests/db.ts'
+import { asDatabaseOwner, describeEachBackend, useTestDatabase } from '#tests/db.ts'
 import { hashAuditRow, recordAudit } from './record-audit.ts'
 import { verifyAuditChain } from './verify-audit.ts'
 import { listAudit } from './list-audit.ts'
@@ -24,7 +24,7 @@ describeEachBackend('audit chain', (backend) => {
   }
 
   beforeEach(async () => {
-    await db().prisma.$executeRawUnsafe('DELETE FROM "AuditLog"')
+    await asDatabaseOwner(db().prisma, ['DELETE FROM "AuditLog"'])
   })
 
   describe('verifyAuditChain', () => {
@@ -38,31 +38,39 @@ describeEachBackend('audit chain', (backend) => {
 
     it('a row whose data was edited in place is reported at its seq', async () => {
       await writeChain(6)
-      await db().prisma.$executeRawUnsafe(`UPDATE "AuditLog" SET "data" = '{"i": 999}'::jsonb WHERE "seq" = 4`)
+      await asDatabaseOwner(db().prisma, [`UPDATE "AuditLog" SET "data" = '{"i": 999}'::jsonb WHERE "seq" = 4`])
       expect(await verifyAuditChain(db().prisma)).toEqual({ ok: false, count: 3, brokenAtSeq: 4n, reason: 'hash' })
       expect(await verifyAuditChain(db().prisma, { batchSize: 3 })).toMatchObject({ brokenAtSeq: 4n, reason: 'hash' })
     })
 
     it('an edited actor or time is caught too', async () => {
       await writeChain(3)
-      await db().prisma.$executeRawUnsafe(`UPDATE "AuditLog" SET "actorLabel" = 'someone-else' WHERE "seq" = 2`)
+      await asDatabaseOwner(db().prisma, [`UPDATE "AuditLog" SET "actorLabel" = 'someone-else' WHERE "seq" = 2`])
       expect(await verifyAuditChain(db().prisma)).toMatchObject({ ok: false, brokenAtSeq: 2n, reason: 'hash' })
-      await db().prisma.$executeRawUnsafe(`UPDATE "AuditLog" SET "actorLabel" = 'system' WHERE "seq" = 2`)
+      await asDatabaseOwner(db().prisma, [`UPDATE "AuditLog" SET "actorLabel" = 'system' WHERE "seq" = 2`])
       expect(await verifyAuditChain(db().prisma)).toEqual({ ok: true, count: 3 })
-      await db().prisma.$executeRawUnsafe(`UPDATE "AuditLog" SET "at" = "at" - interval '1 hour' WHERE "seq" = 3`)
+      await asDatabaseOwner(db().prisma, [`UPDATE "AuditLog" SET "at" = "at" - interval '1 hour' WHERE "seq" = 3`])
       expect(await verifyAuditChain(db().prisma)).toMatchObject({ ok: false, brokenAtSeq: 3n, reason: 'hash' })
     })
 
     it('a row deleted in the middle is reported as the missing seq', async () => {
       await writeChain(8)
-      await db().prisma.$executeRawUnsafe(`DELETE FROM "AuditLog" WHERE "seq" = 5`)
+      await asDatabaseOwner(db().prisma, [`DELETE FROM "AuditLog" WHERE "seq" = 5`])
       expect(await verifyAuditChain(db().prisma)).toEqual({ ok: false, count: 4, brokenAtSeq: 5n, reason: 'missing' })
     })
 
     it('a truncated head is reported at seq 1', async () => {
       await writeChain(5)
-      await db().prisma.$executeRawUnsafe(`DELETE FROM "AuditLog" WHERE "seq" <= 2`)
+      await asDatabaseOwner(db().prisma, [`DELETE FROM "AuditLog" WHERE "seq" <= 2`])
       expect(await verifyAuditChain(db().prisma)).toEqual({ ok: false, count: 0, brokenAtSeq: 1n, reason: 'missing' })
+    })
+
+    it('the database itself refuses to update, delete or truncate audit rows', async () => {
+      await writeChain(2)
+      await expect(db().prisma.$executeRawUnsafe(`UPDATE "AuditLog" SET "actorLabel" = 'x' WHERE "seq" = 1`)).rejects.toThrow(/append-only/)
+      await expect(db().prisma.$executeRawUnsafe(`DELETE FROM "AuditLog" WHERE "seq" = 2`)).rejects.toThrow(/append-only/)
+      await expect(db().prisma.$executeRawUnsafe(`TRUNCATE "AuditLog"`)).rejects.toThrow(/append-only/)
+      expect(await verifyAuditChain(db().prisma)).toEqual({ ok: true, count: 2 })
     })
 
     it('a rewritten row with a self-consistent hash still breaks the link to it', async () => {
@@ -71,14 +79,16 @@ describeEachBackend('audit chain', (backend) => {
       const row = await db().prisma.auditLog.findUniqueOrThrow({ where: { seq: 3n } })
       const forged = { ...row, data: { i: 3, note: 'forged' } }
       const hash = hashAuditRow(forged)
-      await db().prisma.$executeRaw`UPDATE "AuditLog" SET "data" = ${JSON.stringify(forged.data)}::jsonb, "hash" = ${hash} WHERE "seq" = 3`
+      await asDatabaseOwner(db().prisma, [
+        `UPDATE "AuditLog" SET "data" = '${JSON.stringify(forged.data)}'::jsonb, "hash" = '${hash}' WHERE "seq" = 3`,
+      ])
       expect(await verifyAuditChain(db().prisma)).toEqual({ ok: false, count: 3, brokenAtSeq: 4n, reason: 'prev-hash' })
     })
 
     it('rows renumbered to hide a deletion break the prevHash link', async () => {
       await writeChain(5)
-      await db().prisma.$executeRawUnsafe(`DELETE FROM "AuditLog" WHERE "seq" = 3`)
-      await db().prisma.$executeRawUnsafe(`UPDATE "AuditLog" SET "seq" = "seq" - 1 WHERE "seq" > 3`)
+      await asDatabaseOwner(db().prisma, [`DELETE FROM "AuditLog" WHERE "seq" = 3`])
+      await asDatabaseOwner(db().prisma, [`UPDATE "AuditLog" SET "seq" = "seq" - 1 WHERE "seq" > 3`])
       const result = await verifyAuditChain(db().prisma)
       expect(result).toMatchObject({ ok: false, brokenAtSeq: 3n })
     })

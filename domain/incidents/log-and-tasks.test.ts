@@ -113,6 +113,18 @@ describeEachBackend('event log and tasks', (backend) => {
       expect(detail.logEntries[0]).toEqual(wrong)
     })
 
+    it('the database refuses to edit or delete an entry; erasing the author keeps the entry without them', async () => {
+      const incident = await newIncident('Plūdi')
+      const author = await createStaff(prisma, 'OPERATOR', 'Dzēšamais Lietotājs')
+      const entry = await addLogEntry({ prisma, actor: author, incidentId: incident.id, input: { body: 'Ūdens 3,1 m' }, realtime: null })
+      await expect(prisma.incidentLogEntry.update({ where: { id: entry.id }, data: { body: 'x' } })).rejects.toThrow(/append-only/)
+      await expect(prisma.incidentLogEntry.delete({ where: { id: entry.id } })).rejects.toThrow(/append-only/)
+      // erasing the person: the one allowed change is the author reference becoming null
+      await prisma.user.delete({ where: { id: author.id } })
+      const kept = await prisma.incidentLogEntry.findUniqueOrThrow({ where: { id: entry.id } })
+      expect(kept).toMatchObject({ body: 'Ūdens 3,1 m', authorId: null, incidentId: incident.id })
+    })
+
     it('refuses a correction of an entry of another incident (or of nothing), writing nothing', async () => {
       const a = await newIncident('A')
       const b = await newIncident('B')

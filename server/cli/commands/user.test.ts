@@ -4,7 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
-import { describeEachBackend, useTestDatabase } from '#tests/db.ts'
+import { asDatabaseOwner, describeEachBackend, useTestDatabase } from '#tests/db.ts'
 import { verifyPassword } from '#domain/auth/password.ts'
 import { UsageError } from '../main.ts'
 import { verifyCommand } from './audit.ts'
@@ -68,7 +68,7 @@ describeEachBackend('sargs user create / audit verify on the test database', (ba
     const verified: string[] = []
     expect(await verifyCommand(db().prisma, (l) => verified.push(l))).toBe(0)
     expect(verified[0]).toMatch(/^Audit chain intact: 1 entry verified\.$/)
-    await db().prisma.$executeRawUnsafe(`UPDATE "AuditLog" SET "data" = '{}'::jsonb WHERE "seq" = 1`)
+    await asDatabaseOwner(db().prisma, [`UPDATE "AuditLog" SET "data" = '{}'::jsonb WHERE "seq" = 1`])
     const broken: string[] = []
     expect(await verifyCommand(db().prisma, (l) => broken.push(l))).toBe(1)
     expect(broken[0]).toMatch(/^Audit chain BROKEN at seq 1: its hash does not match its content/)
