@@ -327,6 +327,71 @@ describe('the policy table, walked over HTTP and socket.io', () => {
   })
 })
 
+describe('the booted app refuses cross-origin state changes before any route', () => {
+  it('POST with a foreign Origin, or with neither Origin nor Sec-Fetch-Site, is a 403', async () => {
+    const admin = await cookieFor('ADMINISTRATOR')
+    const form = { 'content-type': 'application/x-www-form-urlencoded' }
+    const foreign = await fetch(`${app.url}/language`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { ...admin, ...form, origin: 'https://evil.example' },
+      body: 'language=en',
+    })
+    expect(foreign.status).toBe(403)
+    expect(foreign.headers.get('set-cookie')).toBeNull()
+    const anonymous = await fetch(`${app.url}/?index`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { ...admin, ...form },
+      body: 'title=x',
+    })
+    expect(anonymous.status).toBe(403)
+    const sameOrigin = await fetch(`${app.url}/language`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { ...admin, ...form, 'sec-fetch-site': 'same-origin' },
+      body: 'language=en',
+    })
+    expect(sameOrigin.status).toBe(302)
+    expect(sameOrigin.headers.get('set-cookie')).toMatch(/^lng=/)
+  })
+
+  it('a socket.io handshake from a foreign Origin is refused even with a valid session', async () => {
+    const socket = io(app.url, {
+      path: '/socket.io',
+      transports: ['websocket'],
+      extraHeaders: { ...(await cookieFor('ADMINISTRATOR')), origin: 'https://evil.example' },
+      reconnection: false,
+      forceNew: true,
+      timeout: 10_000,
+    })
+    try {
+      const outcome = await new Promise<string>((resolve) => {
+        socket.once('connect', () => resolve('connected'))
+        socket.once('connect_error', () => resolve('refused'))
+      })
+      expect(outcome).toBe('refused')
+    } finally {
+      socket.disconnect()
+    }
+  })
+
+  it('pages carry the security headers; /healthz reports the database', async () => {
+    const page = await fetch(`${app.url}/login`)
+    await page.arrayBuffer()
+    expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+'/)
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff')
+    expect(page.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin')
+    expect(page.headers.get('strict-transport-security')).toBeNull() // plain http, no PUBLIC_URL
+    expect(page.headers.get('x-powered-by')).toBeNull()
+    const health = await fetch(`${app.url}/healthz`)
+    expect(health.status).toBe(200)
+    const report = (await health.json()) as { status: string; checks: Record<string, { ok: boolean; required: boolean }> }
+    expect(report.status).toBe('ok')
+    expect(report.checks.database).toMatchObject({ ok: true, required: true })
+  })
+})
+
 function printMatrix(rows: Row[]) {
   const short: Record<string, string> = { allow: 'ok', forbidden: '403', 'sign-in': 'login' }
   const checks = [...new Set(rows.map((r) => r.check))]
