@@ -11,7 +11,7 @@
 // p99(socket.io) / p99(ws). Target: ≤ 1.5.
 //
 // Options: --clients N (1000) --rate EVENTS_PER_S (10) --events PER_SERVER (200)
-//          --rounds R (4) --warmup EVENTS (10) --redis URL (socket.io through the Redis adapter)
+//          --rounds R (10) --warmup EVENTS (10) --redis URL (socket.io through the Redis adapter)
 // Stops by itself: every phase has a time limit, and the whole run is bounded.
 import { fork, type ChildProcess } from 'node:child_process'
 import os from 'node:os'
@@ -26,7 +26,7 @@ const { values: args } = parseArgs({
     clients: { type: 'string', default: '1000' },
     rate: { type: 'string', default: '10' },
     events: { type: 'string', default: '200' },
-    rounds: { type: 'string', default: '4' },
+    rounds: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '10' },
     redis: { type: 'string' },
   },
@@ -147,6 +147,8 @@ type Result = {
   storeCpuPerEventMs: number
   /** fan-out CPU (total minus the event store) per delivered message */
   fanoutCpuPerMessageUs: number
+  /** the clients' process: CPU per delivered message (receiving and decoding) */
+  clientCpuPerMessageUs: number
   rssPerConnKiB: number
   heapPerConnKiB: number
   jsPerConnKiB: number
@@ -165,6 +167,7 @@ class Side {
   connectMs = 0
   cpuUs = 0
   storeCpuUs = 0
+  clientCpuUs = 0
   lagMs = 0
   idle!: Memory
   connected!: Memory
@@ -208,12 +211,15 @@ class Side {
     const firstSeq = this.seq
     this.seq += count
     this.expected += count * clients
+    const clientCpu = process.cpuUsage()
     const reply = await this.server.request({ cmd: 'broadcast', rate, count, firstSeq }, (count / rate) * 1000 + 120_000)
     this.cpuUs += (reply.cpuUserUs as number) + (reply.cpuSystemUs as number)
     this.storeCpuUs += reply.storeCpuUs as number
     this.lagMs = Math.max(this.lagMs, reply.lagMs as number)
     const deadline = Date.now() + 10_000
     while (this.delivered < this.expected && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
+    const used = process.cpuUsage(clientCpu)
+    this.clientCpuUs += used.user + used.system
   }
 
   result(): Result {
@@ -233,6 +239,7 @@ class Side {
       cpuPerSocketMs: this.cpuUs / 1000 / clients,
       storeCpuPerEventMs: this.storeCpuUs / 1000 / sent,
       fanoutCpuPerMessageUs: (this.cpuUs - this.storeCpuUs) / sent / clients,
+      clientCpuPerMessageUs: this.clientCpuUs / sent / clients,
       rssPerConnKiB: (this.connected.rss - this.idle.rss) / clients / 1024,
       heapPerConnKiB: (this.connected.heapUsed - this.idle.heapUsed) / clients / 1024,
       jsPerConnKiB: (this.connected.heapUsed + this.connected.external - this.idle.heapUsed - this.idle.external) / clients / 1024,
@@ -263,6 +270,7 @@ function report(r: Result) {
     )
   }
   const rss = r.rssPerConnKiB > 0 ? `${r.rssPerConnKiB.toFixed(1)} KiB` : 'n/a (within allocator noise)'
+  console.log(`  client CPU                ${r.clientCpuPerMessageUs.toFixed(2)} µs per received message (the clients' process)`)
   console.log(`  memory per connection     heap ${r.heapPerConnKiB.toFixed(1)} KiB, heap+external ${r.jsPerConnKiB.toFixed(1)} KiB, RSS ${rss}`)
   if (r.schedulerLagMs > 50) console.log(`  (the broadcaster fell behind its schedule by up to ${ms(r.schedulerLagMs)})`)
 }
