@@ -14,5 +14,7 @@ export default defineConfig({
     hookTimeout: 180_000,
     // a failing end-to-end test is not retried: flakiness is a defect to fix
     retry: 0,
+    // expect.poll: a page may take a few seconds on a loaded 2-core machine
+    expect: { poll: { timeout: 10_000, interval: 100 } },
   },
 })

@@ -3,7 +3,7 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { startApp, type RunningApp } from '#tests/support/app.ts'
-import { failedRequest, launchChromium, pageTracker, screenshot } from '#tests/support/browser.ts'
+import { failedRequest, hydrated, launchChromium, pageTracker, screenshot } from '#tests/support/browser.ts'
 import { nextTotpCode, totpCode } from '#tests/support/totp.ts'
 
 const admin = { name: 'Anna Bērziņa', email: 'anna.berzina@jelgava.lv', password: 'zaļš ezers pie Lielupes' }
@@ -63,7 +63,7 @@ describe('first run', () => {
     await page.getByLabel('E-mail').fill('not an address')
     await page.getByLabel('New password').fill('short')
     await page.getByLabel('Repeat the password').fill('different')
-    await page.getByTestId('setup-submit').click()
+    await (await hydrated(page.getByTestId('setup-submit'))).click()
     await page.getByTestId('password-error').waitFor()
     await expect.poll(() => page.getByTestId('email-error').isVisible()).toBe(true)
     expect(await page.getByTestId('name-error').isVisible()).toBe(true)
@@ -81,7 +81,7 @@ describe('first run', () => {
     await page.locator('input[name=email]').fill(admin.email)
     await page.locator('input[name=password]').fill(admin.password)
     await page.locator('input[name=confirm]').fill(admin.password)
-    await page.getByTestId('setup-submit').click()
+    await (await hydrated(page.getByTestId('setup-submit'))).click()
 
     await page.waitForURL((url) => url.pathname === '/enrol')
     await page.getByTestId('totp-qr').waitFor()
@@ -98,12 +98,12 @@ describe('first run', () => {
 
     // a wrong code is refused and nothing is enrolled
     await page.locator('input[name=code]').fill(String((Number(totpCode(totpSecret)) + 1) % 1_000_000).padStart(6, '0'))
-    await page.getByTestId('enrol-submit').click()
+    await (await hydrated(page.getByTestId('enrol-submit'))).click()
     await page.getByTestId('code-error').waitFor()
     expect(new URL(page.url()).pathname).toBe('/enrol')
 
     await page.locator('input[name=code]').fill(totpCode(totpSecret))
-    await page.getByTestId('enrol-submit').click()
+    await (await hydrated(page.getByTestId('enrol-submit'))).click()
     await page.waitForURL((url) => url.pathname === '/')
     await expect.poll(() => page.getByTestId('user-name').textContent()).toBe(admin.name)
 
@@ -134,20 +134,20 @@ describe('first run', () => {
     // a wrong password first: refused, no hint which part was wrong
     await page.locator('input[name=email]').fill(admin.email)
     await page.locator('input[name=password]').fill('not the password at all')
-    await page.getByTestId('login-submit').click()
+    await (await hydrated(page.getByTestId('login-submit'))).click()
     await page.getByTestId('form-error').waitFor()
     expect(new URL(page.url()).pathname).toBe('/login')
 
     await page.locator('input[name=email]').fill(admin.email)
     await page.locator('input[name=password]').fill(admin.password)
-    await page.getByTestId('login-submit').click()
+    await (await hydrated(page.getByTestId('login-submit'))).click()
     await page.waitForURL((url) => url.pathname === '/two-factor')
     await screenshot(page, 'two-factor-lv')
 
     // the enrolment code was already used: the next step's code is the one to use now
     signInCode = nextTotpCode(totpSecret)
     await page.locator('input[name=code]').fill(signInCode)
-    await page.getByTestId('totp-submit').click()
+    await (await hydrated(page.getByTestId('totp-submit'))).click()
     await page.waitForURL((url) => url.pathname === '/')
     await expect.poll(() => page.getByTestId('user-name').textContent()).toBe(admin.name)
   })
@@ -159,10 +159,10 @@ describe('first run', () => {
     await page.goto(`${app.url}/login`)
     await page.locator('input[name=email]').fill(admin.email)
     await page.locator('input[name=password]').fill(admin.password)
-    await page.getByTestId('login-submit').click()
+    await (await hydrated(page.getByTestId('login-submit'))).click()
     await page.waitForURL((url) => url.pathname === '/two-factor')
     await page.locator('input[name=code]').fill(signInCode)
-    await page.getByTestId('totp-submit').click()
+    await (await hydrated(page.getByTestId('totp-submit'))).click()
     await page.locator('[data-testid=code-error], [data-testid=form-error]').first().waitFor()
     expect(new URL(page.url()).pathname).toBe('/two-factor')
     // still not signed in: the app sends us back to the second factor

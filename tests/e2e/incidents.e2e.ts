@@ -4,7 +4,7 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { startApp, type RunningApp } from '#tests/support/app.ts'
-import { failedRequest, launchChromium, pageTracker, screenshot, waitForLive } from '#tests/support/browser.ts'
+import { failedRequest, hydrated, launchChromium, pageTracker, screenshot, waitForLive } from '#tests/support/browser.ts'
 import { browserCookie, createSignedInUser, type TestSession } from '#tests/support/sessions.ts'
 
 const languages = ['lv', 'en', 'ru'] as const
@@ -83,7 +83,7 @@ describe('incidents on the map', () => {
     const before = await db.prisma.incident.count()
     await page.goto(`${app.url}/?new`)
     await mapReady(page)
-    await page.getByTestId('incident-submit').click()
+    await (await hydrated(page.getByTestId('incident-submit'))).click()
     await page.getByTestId('title-error').waitFor()
     expect(await page.getByTestId('type-error').isVisible()).toBe(true)
     expect(await page.getByTestId('area-error').isVisible()).toBe(true)
@@ -106,7 +106,7 @@ describe('incidents on the map', () => {
     const { page } = creator
     await page.goto(`${app.url}/`)
     await mapReady(page)
-    await page.getByTestId('new-incident').click()
+    await (await hydrated(page.getByTestId('new-incident'))).click()
     await page.getByTestId('incident-form').waitFor()
     await page.getByTestId('draw-polygon').click()
     await page.getByTestId('draw-hint').waitFor()
@@ -130,7 +130,7 @@ describe('incidents on the map', () => {
 
     const response = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname.endsWith('.data'))
     const clicked = performance.now()
-    await page.getByTestId('incident-submit').click()
+    await (await hydrated(page.getByTestId('incident-submit'))).click()
     await response
     const answered = performance.now()
     await watcher.page

@@ -3,7 +3,7 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { startApp, type RunningApp } from '#tests/support/app.ts'
-import { launchChromium, pageTracker, waitForLive } from '#tests/support/browser.ts'
+import { hydrated, launchChromium, pageTracker, waitForLive } from '#tests/support/browser.ts'
 import { browserCookie, createSignedInUser, type TestSession } from '#tests/support/sessions.ts'
 
 let app: RunningApp
@@ -44,12 +44,12 @@ describe('language', () => {
     await expectLanguage(page, 'lv')
     await waitForLive(page)
 
-    await page.getByTestId('lang-en').click()
+    await (await hydrated(page.getByTestId('lang-en'))).click()
     await expectLanguage(page, 'en')
     // still on the same screen
     expect(new URL(page.url()).pathname).toBe('/')
 
-    await page.getByTestId('lang-ru').click()
+    await (await hydrated(page.getByTestId('lang-ru'))).click()
     await expectLanguage(page, 'ru')
     // the dashboard's own texts follow, with Russian plurals
     await expect.poll(() => page.getByTestId('incident-count').textContent()).toMatch(/происшестви/)
@@ -67,7 +67,7 @@ describe('language', () => {
     const { page } = await pages.open({ cookies: [browserCookie(operator, app.url)], locale: 'en-GB' })
     await page.goto(`${app.url}/`)
     await expectLanguage(page, 'en')
-    await page.getByTestId('lang-lv').click()
+    await (await hydrated(page.getByTestId('lang-lv'))).click()
     await expectLanguage(page, 'lv')
     await page.reload()
     await expectLanguage(page, 'lv')
@@ -77,7 +77,7 @@ describe('language', () => {
     const { page } = await pages.open({ locale: 'lv-LV' })
     await page.goto(`${app.url}/login`)
     await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('lv')
-    await page.getByTestId('lang-ru').click()
+    await (await hydrated(page.getByTestId('lang-ru'))).click()
     await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('ru')
     expect(new URL(page.url()).pathname).toBe('/login')
     await page.reload()

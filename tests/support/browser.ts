@@ -4,7 +4,7 @@
 // expected failures of the default basemap's tiles (OpenStreetMap) while offline.
 import fs from 'node:fs'
 import path from 'node:path'
-import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Locator, type Page } from 'playwright-core'
 import { repoRoot } from './build.ts'
 
 export const chromiumPath = '/usr/bin/chromium'
@@ -135,6 +135,22 @@ export function pageTracker(browser: () => Browser) {
       return errors
     },
   }
+}
+
+/**
+ * Wait until React has hydrated an element (it carries React's internal props), so a click on
+ * it is handled by the app and not lost or sent as a plain form post mid-hydration.
+ */
+export async function hydrated(locator: Locator): Promise<Locator> {
+  const handle = await locator.elementHandle({ timeout: 30_000 })
+  if (!handle) throw new Error('element not found')
+  await locator.page().waitForFunction(
+    (el) => Object.keys(el as object).some((k) => k.startsWith('__reactProps$')),
+    handle,
+    { timeout: 30_000 },
+  )
+  await handle.dispose()
+  return locator
 }
 
 /** Wait until a signed-in page's live indicator says connected (no "reconnecting" in screenshots). */
