@@ -1,0 +1,123 @@
+// /api/alerts/active: the active alerts as a GeoJSON FeatureCollection (RFC 7946), one Feature per
+// alert; its geometry joins every polygon and circle of every area (circles as 64-gons), and its
+// properties carry the texts per language for the public map.
+import * as turf from '@turf/turf'
+import type { Feature, Polygon } from 'geojson'
+import type { PolygonGeometry, Position } from '#domain/geo/types.ts'
+import { capAreaToPolygons } from '#notify/cap/cap-geometry.ts'
+import { appLanguageOf } from '#notify/cap/languages.ts'
+import { capSeverities, type CapAlert, type CapArea, type CapSeverity, type CapValuePair } from '#notify/cap/types.ts'
+import { capAlertUrl } from './feed-urls.ts'
+import { alertExpiresMs, selectActiveAlerts } from './select-alerts.ts'
+import { formatCapTime } from '#notify/cap/cap-time.ts'
+
+export type ActiveAlertInfo = {
+  language: string
+  appLanguage: string | null
+  event: string
+  headline?: string
+  description?: string
+  instruction?: string
+  severity: CapSeverity
+  urgency: string
+  certainty: string
+  onset?: string
+  expires?: string
+  areaDesc: string[]
+}
+
+export type ActiveAlertFeature = {
+  type: 'Feature'
+  id: string
+  geometry: { type: 'Polygon'; coordinates: Position[][] } | { type: 'MultiPolygon'; coordinates: Position[][][] } | null
+  properties: {
+    identifier: string
+    sender: string
+    sent: string
+    msgType: string
+    status: string
+    /** the most severe of the info blocks */
+    severity: CapSeverity
+    expires: string | null
+    capUrl: string
+    info: ActiveAlertInfo[]
+  }
+}
+
+export type ActiveAlertsCollection = { type: 'FeatureCollection'; features: ActiveAlertFeature[] }
+
+export type BuildActiveAlertsGeoJsonOptions = {
+  alerts: CapAlert[]
+  now: Date
+  baseUrl: string
+  /** geometry of a geocode (e.g. a named area of the territory); null when unknown */
+  resolveGeocode?: (geocode: CapValuePair) => PolygonGeometry | null
+}
+
+function alertPolygons(alert: CapAlert, resolve?: BuildActiveAlertsGeoJsonOptions['resolveGeocode']): Position[][][] {
+  const seen = new Set<string>()
+  const out: Position[][][] = []
+  const add = (p: PolygonGeometry) => {
+    const rewound = (turf.rewind(turf.polygon(p.coordinates)) as Feature<Polygon>).geometry
+    const k = JSON.stringify(rewound.coordinates)
+    if (!seen.has(k)) {
+      seen.add(k)
+      out.push(rewound.coordinates as Position[][])
+    }
+  }
+  const areas: CapArea[] = alert.info.flatMap((i) => i.area)
+  for (const area of areas) {
+    for (const p of capAreaToPolygons(area)) add(p)
+    if (resolve) for (const g of area.geocode) {
+      const p = resolve(g)
+      if (p) add(p)
+    }
+  }
+  return out
+}
+
+export function buildActiveAlertsGeoJson(options: BuildActiveAlertsGeoJsonOptions): ActiveAlertsCollection {
+  const alerts = selectActiveAlerts({ alerts: options.alerts, now: options.now })
+  return {
+    type: 'FeatureCollection',
+    features: alerts.map((alert) => {
+      const polygons = alertPolygons(alert, options.resolveGeocode)
+      const expires = alertExpiresMs(alert)
+      const severity = capSeverities.find((s) => alert.info.some((i) => i.severity === s)) ?? 'Unknown'
+      return {
+        type: 'Feature',
+        id: alert.identifier,
+        geometry:
+          polygons.length === 0
+            ? null
+            : polygons.length === 1
+              ? { type: 'Polygon', coordinates: polygons[0] }
+              : { type: 'MultiPolygon', coordinates: polygons },
+        properties: {
+          identifier: alert.identifier,
+          sender: alert.sender,
+          sent: alert.sent,
+          msgType: alert.msgType,
+          status: alert.status,
+          severity,
+          expires: expires === undefined ? null : formatCapTime(expires),
+          capUrl: capAlertUrl(options.baseUrl, alert.identifier),
+          info: alert.info.map((i) => ({
+            language: i.language,
+            appLanguage: appLanguageOf(i.language),
+            event: i.event,
+            headline: i.headline,
+            description: i.description,
+            instruction: i.instruction,
+            severity: i.severity,
+            urgency: i.urgency,
+            certainty: i.certainty,
+            onset: i.onset,
+            expires: i.expires,
+            areaDesc: i.area.map((a) => a.areaDesc),
+          })),
+        },
+      }
+    }),
+  }
+}
