@@ -1,4 +1,4 @@
-// CAP date-times: `YYYY-MM-DDThh:mm:ss±hh:mm` — a zone is mandatory, "Z" and fractions of a
+// CAP date-times (years 1970–8999, so that any offset still writes four digits): `YYYY-MM-DDThh:mm:ss±hh:mm` — a zone is mandatory, "Z" and fractions of a
 // second are not allowed in CAP 1.2. We read any ISO 8601 date-time that carries a zone (Z, ±hh:mm;
 // fractions are dropped) and write the instant with the Europe/Riga offset.
 import { capErrors, capTimeZone, type CapDateTime, type CapErrorKey } from './types.ts'
@@ -21,7 +21,7 @@ export function parseCapTime(input: unknown): CapTimeResult {
   if (!m[8]) return { ok: false, key: capErrors.timeZoneMissing }
   const [year, month, day, hour, minute] = [m[1], m[2], m[3], m[4], m[5]].map(Number)
   const second = m[6] ? Number(m[6]) : 0
-  if (year < 1970 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
+  if (year < 1970 || year > 8999 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
     return { ok: false, key: capErrors.timeInvalid }
   }
   if (hour > 23 || minute > 59 || second > 59) return { ok: false, key: capErrors.timeInvalid }
