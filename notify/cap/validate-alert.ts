@@ -257,6 +257,17 @@ function alertSchema(boundary: PolygonalGeometry, toleranceM: number) {
     })
 }
 
+// Building the schema costs more than using it: one per boundary object and tolerance.
+const schemas = new WeakMap<PolygonalGeometry, Map<number, ReturnType<typeof alertSchema>>>()
+
+function schemaFor(boundary: PolygonalGeometry, toleranceM: number) {
+  let byTolerance = schemas.get(boundary)
+  if (!byTolerance) schemas.set(boundary, (byTolerance = new Map()))
+  let schema = byTolerance.get(toleranceM)
+  if (!schema) byTolerance.set(toleranceM, (schema = alertSchema(boundary, toleranceM)))
+  return schema
+}
+
 /** Rules across fields, once every field is valid on its own. */
 function crossCheck(alert: CapAlert): Record<string, string> {
   const fields: Record<string, string> = {}
@@ -326,7 +337,7 @@ export function validateAlert(options: ValidateAlertOptions): CapAlert {
   }
   if (size > capLimits.totalBytesMax) invalid({ alert: capErrors.alertTooLarge })
 
-  const result = alertSchema(options.boundary, options.toleranceM ?? geoLimits.territoryToleranceM).safeParse(input)
+  const result = schemaFor(options.boundary, options.toleranceM ?? geoLimits.territoryToleranceM).safeParse(input)
   if (result.success) {
     const alert = result.data as CapAlert
     const fields = crossCheck(alert)
