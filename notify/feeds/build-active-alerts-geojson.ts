@@ -1,12 +1,9 @@
 // /api/alerts/active: the active alerts as a GeoJSON FeatureCollection (RFC 7946), one Feature per
 // alert; its geometry joins every polygon and circle of every area (circles as 64-gons), and its
 // properties carry the texts per language for the public map.
-import * as turf from '@turf/turf'
-import type { Feature, Polygon } from 'geojson'
-import type { PolygonGeometry, Position } from '#domain/geo/types.ts'
-import { capAreaToPolygons } from '#notify/cap/cap-geometry.ts'
+import { alertAreaGeometry, type AlertAreaGeometry, type ResolveGeocode } from '#notify/cap/alert-area.ts'
 import { appLanguageOf } from '#notify/cap/languages.ts'
-import { capSeverities, type CapAlert, type CapArea, type CapSeverity, type CapValuePair } from '#notify/cap/types.ts'
+import { capSeverities, type CapAlert, type CapSeverity } from '#notify/cap/types.ts'
 import { capAlertUrl } from './feed-urls.ts'
 import { alertExpiresMs, selectActiveAlerts } from './select-alerts.ts'
 import { formatCapTime } from '#notify/cap/cap-time.ts'
@@ -29,7 +26,7 @@ export type ActiveAlertInfo = {
 export type ActiveAlertFeature = {
   type: 'Feature'
   id: string
-  geometry: { type: 'Polygon'; coordinates: Position[][] } | { type: 'MultiPolygon'; coordinates: Position[][][] } | null
+  geometry: AlertAreaGeometry | null
   properties: {
     identifier: string
     sender: string
@@ -51,29 +48,7 @@ export type BuildActiveAlertsGeoJsonOptions = {
   now: Date
   baseUrl: string
   /** geometry of a geocode (e.g. a named area of the territory); null when unknown */
-  resolveGeocode?: (geocode: CapValuePair) => PolygonGeometry | null
-}
-
-function alertPolygons(alert: CapAlert, resolve?: BuildActiveAlertsGeoJsonOptions['resolveGeocode']): Position[][][] {
-  const seen = new Set<string>()
-  const out: Position[][][] = []
-  const add = (p: PolygonGeometry) => {
-    const rewound = (turf.rewind(turf.polygon(p.coordinates)) as Feature<Polygon>).geometry
-    const k = JSON.stringify(rewound.coordinates)
-    if (!seen.has(k)) {
-      seen.add(k)
-      out.push(rewound.coordinates as Position[][])
-    }
-  }
-  const areas: CapArea[] = alert.info.flatMap((i) => i.area)
-  for (const area of areas) {
-    for (const p of capAreaToPolygons(area)) add(p)
-    if (resolve) for (const g of area.geocode) {
-      const p = resolve(g)
-      if (p) add(p)
-    }
-  }
-  return out
+  resolveGeocode?: ResolveGeocode
 }
 
 export function buildActiveAlertsGeoJson(options: BuildActiveAlertsGeoJsonOptions): ActiveAlertsCollection {
@@ -81,18 +56,12 @@ export function buildActiveAlertsGeoJson(options: BuildActiveAlertsGeoJsonOption
   return {
     type: 'FeatureCollection',
     features: alerts.map((alert) => {
-      const polygons = alertPolygons(alert, options.resolveGeocode)
       const expires = alertExpiresMs(alert)
       const severity = capSeverities.find((s) => alert.info.some((i) => i.severity === s)) ?? 'Unknown'
       return {
         type: 'Feature',
         id: alert.identifier,
-        geometry:
-          polygons.length === 0
-            ? null
-            : polygons.length === 1
-              ? { type: 'Polygon', coordinates: polygons[0] }
-              : { type: 'MultiPolygon', coordinates: polygons },
+        geometry: alertAreaGeometry(alert, options.resolveGeocode),
         properties: {
           identifier: alert.identifier,
           sender: alert.sender,
