@@ -176,8 +176,6 @@ export const capErrors = {
   areaEmpty: 'alerts:errors.areaGeometryRequired',
   polygonFormat: 'alerts:errors.polygonFormat',
   circleFormat: 'alerts:errors.circleFormat',
-  radiusInvalid: 'alerts:errors.radiusInvalid',
-  circleOutsideTerritory: 'alerts:errors.circleOutsideTerritory',
   ceilingWithoutAltitude: 'alerts:errors.ceilingWithoutAltitude',
   ceilingBelowAltitude: 'alerts:errors.ceilingBelowAltitude',
   urlInvalid: 'alerts:errors.urlInvalid',
