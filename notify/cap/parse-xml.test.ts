@@ -157,6 +157,31 @@ describe('parseCapXml: CAP documents', () => {
     )
   })
 
+  it('answers damaged documents (cut, bytes changed, markup inserted) with INVALID_INPUT or an alert, never anything else', () => {
+    const xml = Buffer.from(toXml(validateAlert({ boundary, input: fullAlertInput() })), 'utf8')
+    const damage = fc.oneof(
+      fc.nat().map((n) => (b: Buffer) => b.subarray(0, n % b.length)),
+      fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }).map((flips) => (b: Buffer) => {
+        const copy = Buffer.from(b)
+        for (const [at, byte] of flips) copy[at % copy.length] = byte
+        return copy
+      }),
+      fc.tuple(fc.nat(), fc.constantFrom('<', '&', ']]>', '<![CDATA[', '<?pi x?>', '<!-- c -->', '&#0;', '&#xD800;', '</info>', '<info>')).map(
+        ([at, text]) => (b: Buffer) => Buffer.concat([b.subarray(0, at % b.length), Buffer.from(text), b.subarray(at % b.length)]),
+      ),
+    )
+    fc.assert(
+      fc.property(damage, (apply) => {
+        try {
+          readCapXml({ body: apply(xml), boundary })
+        } catch (error) {
+          expect(isAppError(error) && error.code).toBe('INVALID_INPUT')
+        }
+      }),
+      { numRuns: 400 },
+    )
+  })
+
   it('round-trips the alert that uses every element, with an XML signature ignored', () => {
     const alert = validateAlert({ boundary, input: fullAlertInput() })
     const xml = toXml(alert)
