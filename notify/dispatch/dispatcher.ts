@@ -1,0 +1,231 @@
+// The dispatcher: fans out issued alerts, claims deliveries in batches under a lease, sends them
+// through the channel adapters and writes every result back to the ledger. It owns what the
+// adapters must not (decision 005): retries with capped exponential backoff and jitter, Retry-After
+// per channel, idempotency keys, and exercise isolation — an alert whose status is not Actual
+// (Exercise, Test) NEVER reaches a real channel: it goes to the exercise sink (see `adapterFor`).
+import { randomUUID } from 'node:crypto'
+import type { PrismaClient } from '#generated/prisma/client.ts'
+import type { AlertMsgType, AlertSeverity, AlertStatus } from '#generated/prisma/enums.ts'
+import type { CapAlert } from '#notify/cap/types.ts'
+import type { ChannelAdapter, SendResult } from '#notify/channels/contract.ts'
+import { claimDeliveries, reclaimExpiredLeases, releaseDeliveries, type ClaimedDelivery } from '#notify/ledger/claim.ts'
+import { completeDeliveries, pauseChannel, type Outcome, type RetryPolicy } from '#notify/ledger/complete.ts'
+import type { Db } from '#notify/ledger/db.ts'
+import { fanOutBatch } from '#notify/ledger/fan-out.ts'
+import type { ExerciseSink } from './exercise-sink.ts'
+
+export type DispatchAlert = {
+  id: string
+  identifier: string
+  status: AlertStatus
+  msgType: AlertMsgType
+  severity: AlertSeverity
+  payload: CapAlert
+}
+
+/** How one channel's deliveries become messages, and what the ledger does around them. */
+export interface ChannelRoute<M> {
+  readonly adapter: ChannelAdapter<M>
+  /** a message per delivery, or a result without sending (recipient gone, payload refused …) */
+  prepare(db: Db, deliveries: ClaimedDelivery[], alerts: Map<string, DispatchAlert>): Promise<Map<bigint, M | SendResult>>
+  /** in the transaction that writes the accepted results */
+  afterResults?(tx: Db, accepted: Outcome[]): Promise<void>
+}
+
+export type DispatcherOptions = {
+  prisma: PrismaClient
+  routes: ChannelRoute<unknown>[]
+  exerciseSink: ExerciseSink
+  batchSize?: number
+  fanOutBatchSize?: number
+  leaseMs?: number
+  sendTimeoutMs?: number
+  /** parallel provider calls per batch */
+  concurrency?: number
+  retry?: Partial<RetryPolicy>
+  /** idle poll interval of start() */
+  pollMs?: number
+  /** hooks for tests (a worker frozen before sending, or before writing its results) */
+  hooks?: {
+    afterClaim?: (claim: { token: string; deliveries: ClaimedDelivery[] }) => Promise<void>
+    beforeComplete?: (claim: { token: string; deliveries: ClaimedDelivery[] }) => Promise<void>
+  }
+}
+
+export type TickReport = { fannedOut: number; reclaimed: number; claimed: number; sent: number; retried: number; failed: number; stale: number }
+
+export class Dispatcher {
+  readonly id = randomUUID()
+  private readonly prisma: PrismaClient
+  private readonly alerts = new Map<string, DispatchAlert>()
+  private readonly policy: RetryPolicy
+  private running: Promise<void> | undefined
+  private stopping = false
+  private wake: (() => void) | undefined
+
+  constructor(private readonly options: DispatcherOptions) {
+    this.prisma = options.prisma
+    this.policy = {
+      maxAttempts: options.retry?.maxAttempts ?? 8,
+      backoff: options.retry?.backoff ?? { baseMs: 1000, capMs: 5 * 60_000 },
+      ...(options.retry?.random ? { random: options.retry.random } : {}),
+    }
+  }
+
+  /** The one place that decides where a message may go. */
+  adapterFor(alert: DispatchAlert, route: ChannelRoute<unknown>): ChannelAdapter<unknown> {
+    return alert.status === 'Actual' ? route.adapter : this.options.exerciseSink
+  }
+
+  /** One round: a fan-out batch, expired leases back, one claimed batch per channel. */
+  async tick(): Promise<TickReport> {
+    const report: TickReport = { fannedOut: 0, reclaimed: 0, claimed: 0, sent: 0, retried: 0, failed: 0, stale: 0 }
+    const fan = await fanOutBatch(this.prisma, { batchSize: this.options.fanOutBatchSize ?? 2000 })
+    if (fan) report.fannedOut = Math.max(1, fan.inserted + (fan.done ? 1 : 0))
+    report.reclaimed = await reclaimExpiredLeases(this.prisma, { maxAttempts: this.policy.maxAttempts })
+    for (const route of this.options.routes) await this.sendBatch(route, report)
+    return report
+  }
+
+  private async sendBatch(route: ChannelRoute<unknown>, report: TickReport): Promise<void> {
+    const channel = route.adapter.channel
+    const claim = await claimDeliveries(this.prisma, {
+      channel,
+      limit: this.options.batchSize ?? 200,
+      leaseMs: this.options.leaseMs ?? 60_000,
+    })
+    if (claim.deliveries.length === 0) return
+    // the lease is measured on the database clock; locally only its length counts (a monotonic
+    // clock, immune to wall-clock offsets): past 80 % of it, this worker sends nothing more
+    const localDeadline = performance.now() + (this.options.leaseMs ?? 60_000) * 0.8
+    report.claimed += claim.deliveries.length
+    await this.options.hooks?.afterClaim?.(claim)
+    await this.loadAlerts(claim.deliveries)
+    const prepared = await route.prepare(this.prisma, claim.deliveries, this.alerts)
+
+    const outcomes: Outcome[] = []
+    const unsent: bigint[] = []
+    const pause: { value?: { afterMs: number; reason: string } } = {}
+    const queue = [...claim.deliveries]
+    const timeoutMs = this.options.sendTimeoutMs ?? 10_000
+    const worker = async () => {
+      for (let delivery = queue.shift(); delivery; delivery = queue.shift()) {
+        if (pause.value || this.stopping || performance.now() > localDeadline) {
+          unsent.push(delivery.id)
+          continue
+        }
+        const alert = this.alerts.get(delivery.alertId)!
+        const message = prepared.get(delivery.id)
+        if (message === undefined) {
+          outcomes.push({ delivery, result: { kind: 'permanent', deadAddress: false, reason: 'nothing to send' } })
+          continue
+        }
+        if (isSendResult(message)) {
+          outcomes.push({ delivery, result: message })
+          continue
+        }
+        const adapter = this.adapterFor(alert, route)
+        let result: SendResult
+        try {
+          result = await adapter.send(message, { idempotencyKey: delivery.idempotencyKey, timeoutMs })
+        } catch (error) {
+          // adapters should not throw; if one does, it is a retry with the reason kept
+          result = { kind: 'retry', reason: `adapter threw: ${error instanceof Error ? error.message : String(error)}` }
+        }
+        if (result.kind === 'retry' && result.afterMs !== undefined && adapter === route.adapter) {
+          // the first 429 of a batch pauses it (the other sends already in flight may add theirs)
+          pause.value = { afterMs: result.afterMs, reason: result.reason }
+        }
+        outcomes.push({ delivery, result, exercise: adapter !== route.adapter })
+      }
+    }
+    await Promise.all(Array.from({ length: Math.min(this.options.concurrency ?? 32, claim.deliveries.length) }, worker))
+    await this.options.hooks?.beforeComplete?.(claim)
+
+    await this.prisma.$transaction(async (tx) => {
+      const accepted = await completeDeliveries(tx, claim.token, outcomes, this.policy)
+      const paused = pause.value
+      if (paused) await pauseChannel(tx, channel, paused.afterMs, paused.reason)
+      await releaseDeliveries(tx, claim.token, unsent, paused?.afterMs ?? 0)
+      const acceptedOutcomes = outcomes.filter((o) => accepted.has(o.delivery.id))
+      await route.afterResults?.(tx, acceptedOutcomes)
+      report.stale += outcomes.length - acceptedOutcomes.length
+      for (const o of acceptedOutcomes) {
+        if (o.result.kind === 'sent') report.sent += 1
+        else if (o.result.kind === 'retry') report.retried += 1
+        else report.failed += 1
+      }
+    })
+  }
+
+  private async loadAlerts(deliveries: ClaimedDelivery[]): Promise<void> {
+    const missing = [...new Set(deliveries.map((d) => d.alertId))].filter((id) => !this.alerts.has(id))
+    if (missing.length === 0) return
+    const rows = await this.prisma.alert.findMany({
+      where: { id: { in: missing } },
+      select: { id: true, identifier: true, status: true, msgType: true, severity: true, payload: true },
+    })
+    for (const row of rows) this.alerts.set(row.id, { ...row, payload: row.payload as unknown as CapAlert })
+  }
+
+  /** Work until nothing is left to fan out or send (tests, CLI drain). */
+  async drain(options: { timeoutMs?: number; idleMs?: number } = {}): Promise<void> {
+    const deadline = Date.now() + (options.timeoutMs ?? 30_000)
+    for (;;) {
+      const report = await this.tick()
+      if (report.fannedOut > 0 || report.claimed > 0 || report.reclaimed > 0) continue
+      const [left] = await this.prisma.$queryRawUnsafe<{ open: bigint; fanning: bigint }[]>(
+        `SELECT (SELECT count(*) FROM "Delivery" WHERE "status" IN ('PENDING', 'SENDING')) AS "open",
+                (SELECT count(*) FROM "Alert" WHERE "fanoutDoneAt" IS NULL) AS "fanning"`,
+      )
+      if (Number(left.open) === 0 && Number(left.fanning) === 0) return
+      if (Date.now() > deadline) throw new Error(`dispatcher drain: ${left.open} deliveries still open`)
+      await sleep(options.idleMs ?? 20)
+    }
+  }
+
+  /** Run in the background until stop(). */
+  start(): void {
+    if (this.running) return
+    this.stopping = false
+    this.running = (async () => {
+      while (!this.stopping) {
+        let busy = false
+        try {
+          const r = await this.tick()
+          busy = r.fannedOut > 0 || r.claimed > 0 || r.reclaimed > 0
+        } catch (error) {
+          console.error('dispatcher tick failed', error)
+        }
+        if (!busy && !this.stopping) {
+          await new Promise<void>((resolve) => {
+            this.wake = resolve
+            setTimeout(resolve, this.options.pollMs ?? 250).unref()
+          })
+        }
+      }
+    })()
+  }
+
+  /** Nudge a sleeping start() loop (e.g. right after an alert was issued in this process). */
+  poke(): void {
+    this.wake?.()
+  }
+
+  /** Finish the in-flight batch (unsent claims are released), then stop. */
+  async stop(): Promise<void> {
+    this.stopping = true
+    this.wake?.()
+    await this.running
+    this.running = undefined
+  }
+}
+
+function isSendResult(value: unknown): value is SendResult {
+  return typeof value === 'object' && value !== null && 'kind' in value &&
+    ['sent', 'retry', 'permanent'].includes((value as { kind: unknown }).kind as string)
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}

@@ -1,0 +1,61 @@
+// Web push deliveries: the subscription's keys and language, the CAP alert rendered to fit a push,
+// TTL/Urgency/Topic; afterwards a dead endpoint (404/410) deletes the subscription and cancels its
+// pending deliveries, a success stamps lastSuccessAt.
+import type { SendResult } from '#notify/channels/contract.ts'
+import type { WebPushAdapter, WebPushMessage } from '#notify/channels/web-push.ts'
+import type { ClaimedDelivery } from '#notify/ledger/claim.ts'
+import type { Outcome } from '#notify/ledger/complete.ts'
+import type { Db } from '#notify/ledger/db.ts'
+import type { ChannelRoute, DispatchAlert } from './dispatcher.ts'
+import { pushTopic, pushTtlSeconds, pushUrgency, renderPushPayload } from './render-push.ts'
+
+export function webPushRoute(adapter: WebPushAdapter): ChannelRoute<WebPushMessage> {
+  const maxBytes = adapter.limits.maxPayloadBytes ?? 4096
+  return {
+    adapter,
+    async prepare(db: Db, deliveries: ClaimedDelivery[], alerts: Map<string, DispatchAlert>) {
+      const ids = [...new Set(deliveries.map((d) => d.recipientKey))]
+      const subscriptions = await db.pushSubscription.findMany({
+        where: { id: { in: ids } },
+        select: { id: true, endpoint: true, p256dh: true, auth: true, languages: true },
+      })
+      const byId = new Map(subscriptions.map((s) => [s.id, s]))
+      const out = new Map<bigint, WebPushMessage | SendResult>()
+      for (const delivery of deliveries) {
+        const subscription = byId.get(delivery.recipientKey)
+        const alert = alerts.get(delivery.alertId)
+        if (!subscription || !alert) {
+          out.set(delivery.id, { kind: 'permanent', deadAddress: false, reason: subscription ? 'alert missing' : 'unsubscribed' })
+          continue
+        }
+        out.set(delivery.id, {
+          subscription: { endpoint: subscription.endpoint, keys: { p256dh: subscription.p256dh, auth: subscription.auth } },
+          payload: renderPushPayload(alert.payload, subscription.languages, maxBytes),
+          ttlSeconds: pushTtlSeconds(alert.payload),
+          urgency: pushUrgency(alert.severity),
+          topic: pushTopic(alert.payload),
+        })
+      }
+      return out
+    },
+    async afterResults(tx: Db, accepted: Outcome[]) {
+      const dead = accepted.filter((o) => o.result.kind === 'permanent' && o.result.deadAddress).map((o) => o.delivery.recipientKey)
+      const sent = accepted.filter((o) => o.result.kind === 'sent' && !o.exercise).map((o) => o.delivery.recipientKey)
+      if (dead.length > 0) {
+        await tx.$executeRawUnsafe(
+          `UPDATE "Delivery" SET "status" = 'CANCELLED', "lastError" = 'subscription gone (404/410)', "updatedAt" = now()
+            WHERE "channel" = $1 AND "status" = 'PENDING' AND "recipientKey" IN (SELECT json_array_elements_text($2::json))`,
+          adapter.channel,
+          JSON.stringify(dead),
+        )
+        await tx.pushSubscription.deleteMany({ where: { id: { in: dead } } })
+      }
+      if (sent.length > 0) {
+        await tx.$executeRawUnsafe(
+          `UPDATE "PushSubscription" SET "lastSuccessAt" = now() WHERE "id" IN (SELECT json_array_elements_text($1::json))`,
+          JSON.stringify(sent),
+        )
+      }
+    },
+  }
+}

@@ -1,0 +1,87 @@
+// Writing results back: one statement per batch. A result counts only while the worker still
+// holds the lease (same token, still SENDING): a worker that froze past its lease and woke up has
+// its results refused (reliability row 4) — they are kept as 'stale' attempts for the report.
+import type { SendResult } from '#notify/channels/contract.ts'
+import { backoffDelay, type BackoffPolicy } from './backoff.ts'
+import type { ClaimedDelivery } from './claim.ts'
+import type { Db } from './db.ts'
+
+export type RetryPolicy = { maxAttempts: number; backoff: BackoffPolicy; random?: () => number }
+
+export type Outcome = { delivery: ClaimedDelivery; result: SendResult; /** sent to the exercise sink */ exercise?: boolean }
+
+type Row = {
+  id: string
+  attempt: number
+  status: 'SENT' | 'PENDING' | 'FAILED' | 'DEAD'
+  delayMs: number
+  error: string | null
+  pmid: string | null
+  result: string
+  http: number | null
+  detail: string | null
+}
+
+/** What the ledger makes of one adapter result. */
+export function decide(outcome: Outcome, policy: RetryPolicy): Row {
+  const { delivery, result } = outcome
+  const base = { id: String(delivery.id), attempt: delivery.attempts, http: result.httpStatus ?? null, delayMs: 0, pmid: null }
+  switch (result.kind) {
+    case 'sent':
+      return { ...base, status: 'SENT', error: null, pmid: result.providerMessageId ?? null, result: outcome.exercise ? 'exercise' : 'sent', detail: result.providerMessageId ?? null }
+    case 'permanent':
+      return { ...base, status: 'FAILED', error: result.reason, result: 'permanent', detail: `${result.deadAddress ? 'dead address: ' : ''}${result.reason}` }
+    case 'retry': {
+      if (delivery.attempts >= policy.maxAttempts) {
+        return { ...base, status: 'DEAD', error: `${delivery.attempts} attempts; last: ${result.reason}`, result: 'dead', detail: result.reason }
+      }
+      const delayMs = Math.max(result.afterMs ?? 0, backoffDelay(delivery.attempts, policy.backoff, policy.random))
+      return { ...base, status: 'PENDING', delayMs, error: result.reason, result: 'retry', detail: result.reason }
+    }
+  }
+}
+
+/**
+ * Write a batch of outcomes claimed under `token`. Returns the ids whose result was accepted
+ * (the others were stale). Call inside a transaction when side effects must go with it.
+ */
+export async function completeDeliveries(db: Db, token: string, outcomes: Outcome[], policy: RetryPolicy): Promise<Set<bigint>> {
+  if (outcomes.length === 0) return new Set()
+  const rows = outcomes.map((o) => decide(o, policy))
+  const accepted = await db.$queryRawUnsafe<{ id: bigint }[]>(
+    `WITH input AS (
+       SELECT * FROM json_to_recordset($2::json) AS x("id" bigint, "attempt" int, "status" text, "delayMs" int,
+                                                       "error" text, "pmid" text, "result" text, "http" int, "detail" text)),
+     upd AS (
+       UPDATE "Delivery" d SET "status" = i."status"::"DeliveryStatus", "leaseToken" = NULL, "leaseExpiresAt" = NULL,
+              "nextAttemptAt" = CASE WHEN i."status" = 'PENDING' THEN now() + i."delayMs" * interval '1 millisecond' ELSE d."nextAttemptAt" END,
+              "lastError" = i."error", "providerMessageId" = COALESCE(i."pmid", d."providerMessageId"), "updatedAt" = now()
+         FROM input i
+        WHERE d."id" = i."id" AND d."leaseToken" = $1 AND d."status" = 'SENDING'
+        RETURNING d."id"),
+     att AS (
+       INSERT INTO "DeliveryAttempt" ("deliveryId", "attempt", "at", "result", "httpStatus", "detail")
+       SELECT i."id", i."attempt", now(),
+              CASE WHEN u."id" IS NULL THEN 'stale' ELSE i."result" END, i."http",
+              CASE WHEN u."id" IS NULL THEN 'lease lost, result refused: ' || i."result" || COALESCE(': ' || i."detail", '')
+                   ELSE i."detail" END
+         FROM input i LEFT JOIN upd u ON u."id" = i."id")
+     SELECT "id" FROM upd`,
+    token,
+    JSON.stringify(rows),
+  )
+  return new Set(accepted.map((r) => BigInt(r.id)))
+}
+
+/** A provider's Retry-After pauses the whole channel (database clock); a longer pause wins. */
+export async function pauseChannel(db: Db, channel: string, afterMs: number, reason: string): Promise<void> {
+  await db.$executeRawUnsafe(
+    `INSERT INTO "ChannelPause" ("channel", "pausedUntil", "reason")
+     VALUES ($1, now() + ($2::int * interval '1 millisecond'), $3)
+     ON CONFLICT ("channel") DO UPDATE
+       SET "pausedUntil" = GREATEST("ChannelPause"."pausedUntil", EXCLUDED."pausedUntil"), "reason" = EXCLUDED."reason"`,
+    channel,
+    Math.ceil(afterMs),
+    reason,
+  )
+}

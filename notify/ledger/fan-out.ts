@@ -1,0 +1,75 @@
+// Fan-out: turn an issued alert into Delivery rows, one batch of candidate subscriptions at a time,
+// so the first messages go out long before the last rows exist. Set-based: one INSERT … SELECT …
+// ON CONFLICT DO NOTHING per batch (the unique alert × channel × recipient makes a repeated batch
+// harmless, and gives one message per address per alert). The alert row is locked FOR UPDATE SKIP
+// LOCKED while a worker fans it out, so two workers never work on the same alert at once.
+import { bbox as turfBbox, booleanPointInPolygon } from '@turf/turf'
+import type { Feature, MultiPolygon, Polygon } from 'geojson'
+import type { PrismaClient } from '#generated/prisma/client.ts'
+import type { AlertSeverity } from '#generated/prisma/enums.ts'
+
+export const WEB_PUSH_CHANNEL = 'webpush'
+
+const severityRank: Record<AlertSeverity, number> = { Unknown: 0, Minor: 1, Moderate: 2, Severe: 3, Extreme: 4 }
+
+/** Does a subscriber who asked for `minSeverity` and above want an alert of `severity`? */
+export function wantsSeverity(minSeverity: AlertSeverity, severity: AlertSeverity): boolean {
+  // an alert of unknown severity reaches everyone
+  return severity === 'Unknown' || severityRank[severity] >= severityRank[minSeverity]
+}
+
+export type FanOutResult = { alertId: string; candidates: number; inserted: number; done: boolean }
+
+/** Fan out one batch of the oldest alert whose fan-out is not done; null when there is none. */
+export async function fanOutBatch(prisma: PrismaClient, options: { batchSize?: number } = {}): Promise<FanOutResult | null> {
+  const batchSize = options.batchSize ?? 2000
+  return prisma.$transaction(async (tx) => {
+    const alerts = await tx.$queryRawUnsafe<{ id: string; area: Polygon | MultiPolygon; severity: AlertSeverity; fanoutCursor: string | null }[]>(
+      `SELECT "id", "area", "severity", "fanoutCursor" FROM "Alert"
+        WHERE "fanoutDoneAt" IS NULL ORDER BY "createdAt", "id" LIMIT 1 FOR UPDATE SKIP LOCKED`,
+    )
+    if (alerts.length === 0) return null
+    const alert = alerts[0]
+    const area: Feature<Polygon | MultiPolygon> = { type: 'Feature', properties: {}, geometry: alert.area }
+    const [minX, minY, maxX, maxY] = turfBbox(area)
+    const candidates = await tx.$queryRawUnsafe<{ id: string; places: [number, number][]; minSeverity: AlertSeverity }[]>(
+      `SELECT "id", "places", "minSeverity" FROM "PushSubscription"
+        WHERE "id" > $1 AND "maxLng" >= $2 AND "minLng" <= $3 AND "maxLat" >= $4 AND "minLat" <= $5
+        ORDER BY "id" LIMIT $6::int`,
+      alert.fanoutCursor ?? '',
+      minX,
+      maxX,
+      minY,
+      maxY,
+      batchSize,
+    )
+    const recipients: string[] = []
+    for (const candidate of candidates) {
+      if (!wantsSeverity(candidate.minSeverity, alert.severity)) continue
+      const inside = candidate.places.some(
+        ([lng, lat]) => lng >= minX && lng <= maxX && lat >= minY && lat <= maxY && booleanPointInPolygon([lng, lat], area),
+      )
+      if (inside) recipients.push(candidate.id)
+    }
+    let inserted = 0
+    if (recipients.length > 0) {
+      inserted = await tx.$executeRawUnsafe(
+        `INSERT INTO "Delivery" ("alertId", "channel", "recipientKey", "idempotencyKey", "nextAttemptAt", "createdAt", "updatedAt")
+         SELECT $1, $2, r, $1 || ':' || $2 || ':' || r, now(), now(), now()
+           FROM json_array_elements_text($3::json) AS r
+         ON CONFLICT ("alertId", "channel", "recipientKey") DO NOTHING`,
+        alert.id,
+        WEB_PUSH_CHANNEL,
+        JSON.stringify(recipients),
+      )
+    }
+    const done = candidates.length < batchSize
+    await tx.$executeRawUnsafe(
+      `UPDATE "Alert" SET "fanoutCursor" = $2, "fanoutDoneAt" = CASE WHEN $3::boolean THEN now() END WHERE "id" = $1`,
+      alert.id,
+      candidates.at(-1)?.id ?? alert.fanoutCursor,
+      done,
+    )
+    return { alertId: alert.id, candidates: candidates.length, inserted, done }
+  })
+}

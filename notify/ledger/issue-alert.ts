@@ -1,0 +1,56 @@
+// Issuing an alert is ONE insert in the caller's transaction: the commit is the queue entry (no
+// separate queue that could disagree with the database). The fan-out worker (fan-out.ts) picks up
+// every alert whose fan-out is not done. The idempotency key makes a double click, a second tab or
+// a retried POST issue the alert once.
+import type { AlertMsgType, AlertSeverity, AlertStatus } from '#generated/prisma/enums.ts'
+import { AppError } from '#domain/errors.ts'
+import type { Db } from './db.ts'
+
+export type IssueAlertInput = {
+  identifier: string
+  status: AlertStatus
+  msgType: AlertMsgType
+  territoryId: string
+  /** the CAP alert (notify/cap CapAlert) */
+  payload: unknown
+  severity: AlertSeverity
+  /** GeoJSON Polygon or MultiPolygon: who is targeted */
+  area: unknown
+  createdById?: string | null
+  idempotencyKey: string
+}
+
+export type IssuedAlert = { id: string; identifier: string; created: boolean }
+
+export async function issueAlert(db: Db, input: IssueAlertInput): Promise<IssuedAlert> {
+  // another alert already has this CAP identifier (the unique index is the final guard)
+  const taken = await db.alert.findFirst({
+    where: { identifier: input.identifier, NOT: { idempotencyKey: input.idempotencyKey } },
+    select: { id: true },
+  })
+  if (taken) throw new AppError('CONFLICT', `alert identifier ${input.identifier} is taken`, { fields: { identifier: 'errors:alert.identifierTaken' } })
+  // a Draft is stored, never fanned out
+  const rows = await db.$queryRawUnsafe<{ id: string; identifier: string }[]>(
+    `INSERT INTO "Alert" ("id", "identifier", "status", "msgType", "territoryId", "payload", "severity", "area",
+                          "createdById", "idempotencyKey", "createdAt", "fanoutDoneAt")
+     VALUES (gen_random_uuid()::text, $1, $2::"AlertStatus", $3::"AlertMsgType", $4, $5::jsonb, $6::"AlertSeverity",
+             $7::jsonb, $8, $9, now(), CASE WHEN $2 = 'Draft' THEN now() END)
+     ON CONFLICT ("idempotencyKey") DO NOTHING
+     RETURNING "id", "identifier"`,
+    input.identifier,
+    input.status,
+    input.msgType,
+    input.territoryId,
+    JSON.stringify(input.payload),
+    input.severity,
+    JSON.stringify(input.area),
+    input.createdById ?? null,
+    input.idempotencyKey,
+  )
+  if (rows.length === 1) return { ...rows[0], created: true }
+  const existing = await db.alert.findUniqueOrThrow({
+    where: { idempotencyKey: input.idempotencyKey },
+    select: { id: true, identifier: true },
+  })
+  return { ...existing, created: false }
+}
