@@ -62,6 +62,8 @@ export class Dispatcher {
   private running: Promise<void> | undefined
   private stopping = false
   private wake: (() => void) | undefined
+  /** where the time goes (ms on this process's clock), for the benchmark */
+  readonly timings = { fanOut: 0, reclaim: 0, claim: 0, prepare: 0, send: 0, complete: 0 }
 
   constructor(private readonly options: DispatcherOptions) {
     this.prisma = options.prisma
@@ -80,20 +82,25 @@ export class Dispatcher {
   /** One round: a fan-out batch, expired leases back, one claimed batch per channel. */
   async tick(): Promise<TickReport> {
     const report: TickReport = { fannedOut: 0, reclaimed: 0, claimed: 0, sent: 0, retried: 0, failed: 0, stale: 0 }
+    let t = performance.now()
     const fan = await fanOutBatch(this.prisma, { batchSize: this.options.fanOutBatchSize ?? 2000 })
     if (fan) report.fannedOut = Math.max(1, fan.inserted + (fan.done ? 1 : 0))
+    t = this.lap('fanOut', t)
     report.reclaimed = await reclaimExpiredLeases(this.prisma, { maxAttempts: this.policy.maxAttempts })
+    this.lap('reclaim', t)
     for (const route of this.options.routes) await this.sendBatch(route, report)
     return report
   }
 
   private async sendBatch(route: ChannelRoute<unknown>, report: TickReport): Promise<void> {
     const channel = route.adapter.channel
+    let t = performance.now()
     const claim = await claimDeliveries(this.prisma, {
       channel,
       limit: this.options.batchSize ?? 200,
       leaseMs: this.options.leaseMs ?? 60_000,
     })
+    t = this.lap('claim', t)
     if (claim.deliveries.length === 0) return
     // the lease is measured on the database clock; locally only its length counts (a monotonic
     // clock, immune to wall-clock offsets): past 80 % of it, this worker sends nothing more
@@ -102,6 +109,7 @@ export class Dispatcher {
     await this.options.hooks?.afterClaim?.(claim)
     await this.loadAlerts(claim.deliveries)
     const prepared = await route.prepare(this.prisma, claim.deliveries, this.alerts)
+    t = this.lap('prepare', t)
 
     const outcomes: Outcome[] = []
     const unsent: bigint[] = []
@@ -140,6 +148,7 @@ export class Dispatcher {
       }
     }
     await Promise.all(Array.from({ length: Math.min(this.options.concurrency ?? 32, claim.deliveries.length) }, worker))
+    t = this.lap('send', t)
     await this.options.hooks?.beforeComplete?.(claim)
 
     await this.prisma.$transaction(async (tx) => {
@@ -156,6 +165,13 @@ export class Dispatcher {
         else report.failed += 1
       }
     })
+    this.lap('complete', t)
+  }
+
+  private lap(phase: keyof Dispatcher['timings'], since: number): number {
+    const now = performance.now()
+    this.timings[phase] += now - since
+    return now
   }
 
   private async loadAlerts(deliveries: ClaimedDelivery[]): Promise<void> {

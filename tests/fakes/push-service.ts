@@ -52,6 +52,10 @@ export type FakePushService = {
   refused: { subscriptionId: string; status: number; reason: string }[]
   /** every request, accepted or not */
   requests: number
+  /** pushes accepted (201), and when the first and the last arrived (Date.now()) */
+  accepted: number
+  firstAt?: number
+  lastAt?: number
   /** the next `times` requests for this subscription get the fault (Infinity: always) */
   fault(subscriptionId: string, fault: Fault, times?: number): void
   /** answer `status` to this fraction of all requests (deterministic, seeded) */
@@ -84,7 +88,12 @@ export function throwawayCertificate(): { key: string; cert: string } {
   }
 }
 
-export async function startFakePushService(): Promise<FakePushService> {
+export type FakePushServiceOptions = {
+  /** 'all' (default): keep every accepted push in `received`; 'count': only count (benchmarks) */
+  record?: 'all' | 'count'
+}
+
+export async function startFakePushService(options: FakePushServiceOptions = {}): Promise<FakePushService> {
   const { key, cert } = throwawayCertificate()
   const subscriptions = new Map<string, SubscriptionState>()
   const faults = new Map<string, { fault: Fault; left: number }>()
@@ -106,6 +115,7 @@ export async function startFakePushService(): Promise<FakePushService> {
     received: [],
     refused: [],
     requests: 0,
+    accepted: 0,
     createSubscription() {
       const id = randomUUID()
       const ecdh = crypto.createECDH('prime256v1')
@@ -197,10 +207,14 @@ export async function startFakePushService(): Promise<FakePushService> {
     }
 
     const messageId = randomUUID()
-    service.received.push({
+    const now = Date.now()
+    service.accepted += 1
+    service.firstAt ??= now
+    service.lastAt = now
+    if (options.record !== 'count') service.received.push({
       subscriptionId: id,
       messageId,
-      at: Date.now(),
+      at: now,
       headers: { ...request.headers },
       body,
       plaintext,
