@@ -229,6 +229,28 @@ describeEachBackend('dispatcher', (backend) => {
     }
   })
 
+  it('gives up on a hanging push service after the timeout and retries with the same idempotency key; the fake counts one', async () => {
+    const prisma = db().prisma
+    const slow = await subscribe(prisma)
+    const fine = await subscribe(prisma)
+    push.fault(slow.id, { kind: 'hang' }, 1)
+    const seen: string[] = []
+    const { d } = dispatcher({ sendTimeoutMs: 300 })
+    const adapter = d['options'].routes[0].adapter
+    const send = adapter.send.bind(adapter)
+    adapter.send = (message, ctx) => {
+      seen.push(ctx.idempotencyKey)
+      return send(message, ctx)
+    }
+    const alert = await issue()
+    await d.drain()
+    expect(receivedBy(slow)).toHaveLength(1)
+    expect(receivedBy(fine)).toHaveLength(1)
+    const delivery = await prisma.delivery.findFirstOrThrow({ where: { recipientKey: slow.rowId }, include: { attemptsLog: { orderBy: { id: 'asc' } } } })
+    expect(delivery.attemptsLog.map((a) => [a.result, a.detail?.startsWith('timeout') ?? false])).toEqual([['retry', true], ['sent', false]])
+    expect(seen.filter((k) => k === `${alert.id}:webpush:${slow.rowId}`)).toHaveLength(2)
+  })
+
   it('sends a poison recipient to the dead letters after N attempts without blocking the others', async () => {
     const prisma = db().prisma
     const poison = await subscribe(prisma)
