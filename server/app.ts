@@ -8,7 +8,7 @@ import type { ServerBuild } from '@remix-run/node'
 import compression from 'compression'
 import express from 'express'
 import type { Env } from './env.ts'
-import { checkHealth, type DependencyCheck } from './http/health.ts'
+import { healthHandler, type DependencyCheck } from './http/health.ts'
 import { originCheck } from './http/origin.ts'
 import { securityHeaders } from './http/security.ts'
 import { defaultMapStyleOrigins, mapOriginsFor } from './http/map-origins.ts'
@@ -32,10 +32,7 @@ export async function createHttpApp(options: {
   app.use(compression())
   app.use(originCheck({ publicOrigin: env.publicUrl ? new URL(env.publicUrl).origin : undefined, trustProxy: env.trustProxy }))
 
-  app.get('/healthz', async (_req, res) => {
-    const report = await checkHealth(options.dependencies)
-    res.status(report.status === 'down' ? 503 : 200).json(report)
-  })
+  app.get('/healthz', healthHandler(options.dependencies))
 
   let build: ServerBuild | (() => Promise<ServerBuild>)
   if (options.development) {
