@@ -19,7 +19,6 @@ import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { userActor } from '#domain/auth/actor.ts'
 import { can } from '#domain/auth/policy.ts'
-import { isAppError } from '#domain/errors.ts'
 import { addLogEntry } from '#domain/incidents/add-log-entry.ts'
 import { closeIncident } from '#domain/incidents/close-incident.ts'
 import { createTask } from '#domain/incidents/create-task.ts'
@@ -42,6 +41,7 @@ import { IncidentMap, mapLinks } from '~/components/map/incident-map'
 import { bboxOf, buildMapData } from '~/components/map/map-data'
 import { useRealtime } from '~/components/realtime'
 import type { loader as rootLoader } from '~/root'
+import { asHttpError } from '~/utils/http.server'
 import { clientIp, requireUser, requireUserWithPermission } from '~/utils/auth.server'
 import { appErrorFields, formToObject } from '~/utils/form'
 
@@ -50,19 +50,11 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.incident.reference} · Sargs` : 'Sargs' },
 ]
 
-/** AppError NOT_FOUND / FORBIDDEN as the HTTP answers the error boundary shows. */
-function asResponse(error: unknown): never {
-  if (isAppError(error) && (error.code === 'NOT_FOUND' || error.code === 'FORBIDDEN')) {
-    throw new Response(error.code === 'NOT_FOUND' ? 'Not Found' : 'Forbidden', { status: error.status })
-  }
-  throw error
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUserWithPermission(request, 'read:incident:any')
   const db = prisma()
   const realtimeCursor = (await readRealtimeCursor({ prisma: db })).toString()
-  const detail = await getIncident({ prisma: db, id: params.id ?? '' }).catch(asResponse)
+  const detail = await getIncident({ prisma: db, id: params.id ?? '' }).catch(asHttpError)
   const { incident } = detail
   const [territory, areas, staff] = await Promise.all([
     getTerritory({ prisma: db, id: incident.territoryId }),
@@ -138,7 +130,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     return { ok: true as const, intent, errorsFor: null, errors: {} as Record<string, string>, values: {}, at: Date.now() }
   } catch (error) {
     const fields = appErrorFields(error)
-    if (!fields) asResponse(error)
+    if (!fields) asHttpError(error)
     const errorsFor = intent === 'task-update' ? taskId : intent
     return data({ ok: false as const, intent, errorsFor, errors: fields, values, at: Date.now() }, { status: 422 })
   }

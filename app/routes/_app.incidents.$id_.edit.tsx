@@ -14,7 +14,6 @@ import {
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { userActor } from '#domain/auth/actor.ts'
-import { isAppError } from '#domain/errors.ts'
 import { getIncident } from '#domain/incidents/get-incident.ts'
 import { updateIncident } from '#domain/incidents/update-incident.ts'
 import { prisma } from '#domain/runtime.ts'
@@ -24,6 +23,7 @@ import { IncidentForm, type IncidentFormValues } from '~/components/incidents/in
 import { IncidentMap, mapLinks } from '~/components/map/incident-map'
 import { bboxOf, buildMapData, type DrawnArea } from '~/components/map/map-data'
 import type { loader as rootLoader } from '~/root'
+import { asHttpError } from '~/utils/http.server'
 import { clientIp, requireUserWithPermission } from '~/utils/auth.server'
 import { appErrorFields, formToObject, invalid } from '~/utils/form'
 
@@ -32,17 +32,10 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.incident.reference} · Sargs` : 'Sargs' },
 ]
 
-function asResponse(error: unknown): never {
-  if (isAppError(error) && (error.code === 'NOT_FOUND' || error.code === 'FORBIDDEN')) {
-    throw new Response(error.code === 'NOT_FOUND' ? 'Not Found' : 'Forbidden', { status: error.status })
-  }
-  throw error
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireUserWithPermission(request, 'update:incident:any')
   const db = prisma()
-  const { incident } = await getIncident({ prisma: db, id: params.id ?? '' }).catch(asResponse)
+  const { incident } = await getIncident({ prisma: db, id: params.id ?? '' }).catch(asHttpError)
   if (incident.status === 'CLOSED') throw redirect(`/incidents/${incident.id}`)
   const [territory, areas] = await Promise.all([
     getTerritory({ prisma: db, id: incident.territoryId }),
@@ -73,7 +66,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   } catch (error) {
     const fields = appErrorFields(error)
     if (fields) return invalid(fields, values)
-    asResponse(error)
+    asHttpError(error)
   }
 }
 
