@@ -1,6 +1,6 @@
 // The ledger and the dispatcher against the fake push service, on PGlite and PostgreSQL.
 import { randomUUID } from 'node:crypto'
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it, vi } from 'vitest'
 import type { PrismaClient } from '#generated/prisma/client.ts'
 import type { AlertSeverity, AlertStatus } from '#generated/prisma/enums.ts'
 import type { CapAlert } from '#notify/cap/types.ts'
@@ -331,6 +331,41 @@ describeEachBackend('dispatcher', (backend) => {
     }
     await b.drain()
     expect((await prisma.delivery.findMany()).every((x) => x.status === 'SENT')).toBe(true)
+  })
+
+  it('uses the database clock: a worker whose clock is 10 minutes ahead neither steals a live lease nor retries early', async (context) => {
+    // embedded PGlite takes its clock from this very process: there is no second clock to disagree
+    if (backend === 'pglite') return context.skip()
+    const prisma = db().prisma
+    const subs = await Promise.all(Array.from({ length: 2 }, () => subscribe(prisma)))
+    push.fault(subs[0].id, { kind: 'status', status: 503 }, 1)
+    await issue()
+    while (await fanOutBatch(prisma));
+    // A claims with a one-minute lease and freezes before sending
+    let resume!: () => void
+    const frozen = new Promise<void>((resolve) => (resume = resolve))
+    let claimed!: () => void
+    const claimedP = new Promise<void>((resolve) => (claimed = resolve))
+    const slowRetry = { maxAttempts: 6, backoff: { baseMs: 30_000, capMs: 60_000 } }
+    const a = dispatcher({ leaseMs: 60_000, retry: slowRetry, hooks: { afterClaim: async () => { claimed(); await frozen } } }).d
+    const aTick = a.tick()
+    await claimedP
+    vi.useFakeTimers({ toFake: ['Date'] })
+    try {
+      vi.setSystemTime(Date.now() + 10 * 60_000)
+      const b = dispatcher({ retry: slowRetry }).d
+      expect(await b.tick()).toMatchObject({ reclaimed: 0, claimed: 0 })
+      resume()
+      await aTick
+      // subs[0] got a 503: due again in ≥ 15 s by the database's clock, not by B's
+      expect(await b.tick()).toMatchObject({ claimed: 0 })
+      const retrying = await prisma.delivery.findFirstOrThrow({ where: { recipientKey: subs[0].rowId } })
+      expect(retrying.status).toBe('PENDING')
+    } finally {
+      vi.useRealTimers()
+    }
+    expect(receivedBy(subs[1])).toHaveLength(1)
+    expect(receivedBy(subs[0])).toHaveLength(0)
   })
 
   it('routes Exercise and Test alerts only to the exercise sink, never to a real channel', async () => {
