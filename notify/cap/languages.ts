@@ -7,10 +7,15 @@ export function appLanguageOf(tag: string): AppLanguage | null {
   return (appLanguages as readonly string[]).includes(primary) ? (primary as AppLanguage) : null
 }
 
-/** The info block for a reader of `language`: theirs, else Latvian, else English, else the first. */
-export function pickInfo(alert: CapAlert, language: AppLanguage): CapInfo | undefined {
-  for (const wanted of [language, 'lv', 'en'] as const) {
-    const info = alert.info.find((i) => appLanguageOf(i.language) === wanted)
+/**
+ * The info block for a reader who prefers `preferred` (one language or a list, app languages or
+ * CAP tags): the first of theirs that exists, else Latvian, else English, else the first block.
+ */
+export function pickInfo(alert: Pick<CapAlert, 'info'>, preferred: string | readonly string[]): CapInfo | undefined {
+  const primary = (tag: string) => tag.split('-')[0].toLowerCase()
+  const wanted = [...(typeof preferred === 'string' ? [preferred] : preferred), 'lv', 'en'].map(primary)
+  for (const language of wanted) {
+    const info = alert.info.find((i) => primary(i.language) === language)
     if (info) return info
   }
   return alert.info[0]

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { CapAlert } from '#notify/cap/types.ts'
-import { pickInfo, pushTopic, pushTtlSeconds, pushUrgency, renderPushPayload, type PushPayload } from './render-push.ts'
+import { pickInfo } from '#notify/cap/languages.ts'
+import { pushTopic, pushTtlSeconds, pushUrgency, renderPushPayload, type PushPayload } from './render-push.ts'
 
 const info = (language: string, headline: string, description = 'Apraksts') =>
   ({ language, headline, description, instruction: 'Rīkojieties', event: 'Vētra', severity: 'Severe', urgency: 'Expected', category: [], responseType: [], certainty: 'Likely', eventCode: [], parameter: [], resource: [], area: [] }) as unknown as CapAlert['info'][number]

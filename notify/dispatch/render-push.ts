@@ -1,7 +1,8 @@
 // What a web push carries: the alert in the subscriber's language (fallback lv → en → first),
 // small enough for a push service (the description and instruction are shortened when needed).
 import { createHash } from 'node:crypto'
-import type { CapAlert, CapInfo } from '#notify/cap/types.ts'
+import { pickInfo } from '#notify/cap/languages.ts'
+import type { CapAlert } from '#notify/cap/types.ts'
 import type { WebPushUrgency } from '#notify/channels/web-push.ts'
 
 export type PushPayload = {
@@ -18,16 +19,6 @@ export type PushPayload = {
   instruction: string
   expires?: string
   url: string
-}
-
-/** The info block for the first of `languages` the alert has, then lv, then en, then the first. */
-export function pickInfo(alert: Pick<CapAlert, 'info'>, languages: string[]): CapInfo | undefined {
-  const wanted = [...languages, 'lv', 'en'].map((l) => l.toLowerCase().split('-')[0])
-  for (const language of wanted) {
-    const info = alert.info.find((i) => i.language.toLowerCase().split('-')[0] === language)
-    if (info) return info
-  }
-  return alert.info[0]
 }
 
 export function renderPushPayload(alert: CapAlert, languages: string[], maxBytes: number): string {
