@@ -140,6 +140,21 @@ describeEachBackend('dispatcher', (backend) => {
     for (const sub of subs) expect(receivedBy(sub)).toHaveLength(1)
   })
 
+  it('two concurrent issues of one identifier under different keys: one alert, the other CONFLICT', async () => {
+    for (let round = 0; round < 5; round++) {
+      const identifier = `urn:sargs:race-${round}`
+      const results = await Promise.allSettled([
+        issue(identifier, 'Actual', 'Severe', randomUUID()),
+        issue(identifier, 'Actual', 'Severe', randomUUID()),
+      ])
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1)
+      const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected')
+      expect(rejected).toHaveLength(1)
+      expect(rejected[0].reason).toMatchObject({ code: 'CONFLICT' })
+      expect(await db().prisma.alert.count({ where: { identifier } })).toBe(1)
+    }
+  })
+
   it('removes a subscription whose endpoint answers 410 and does not retry it', async () => {
     const prisma = db().prisma
     const gone = await subscribe(prisma)

@@ -28,14 +28,14 @@ export async function issueAlert(db: Db, input: IssueAlertInput): Promise<Issued
     where: { identifier: input.identifier, NOT: { idempotencyKey: input.idempotencyKey } },
     select: { id: true },
   })
-  if (taken) throw new AppError('CONFLICT', `alert identifier ${input.identifier} is taken`, { fields: { identifier: 'errors:alert.identifierTaken' } })
+  if (taken) throw identifierTaken(input.identifier)
   // a Draft is stored, never fanned out
   const rows = await db.$queryRawUnsafe<{ id: string; identifier: string }[]>(
     `INSERT INTO "Alert" ("id", "identifier", "status", "msgType", "territoryId", "payload", "severity", "area",
                           "createdById", "idempotencyKey", "createdAt", "fanoutDoneAt")
      VALUES (gen_random_uuid()::text, $1, $2::"AlertStatus", $3::"AlertMsgType", $4, $5::jsonb, $6::"AlertSeverity",
              $7::jsonb, $8, $9, now(), CASE WHEN $2 = 'Draft' THEN now() END)
-     ON CONFLICT ("idempotencyKey") DO NOTHING
+     ON CONFLICT DO NOTHING
      RETURNING "id", "identifier"`,
     input.identifier,
     input.status,
@@ -48,9 +48,19 @@ export async function issueAlert(db: Db, input: IssueAlertInput): Promise<Issued
     input.idempotencyKey,
   )
   if (rows.length === 1) return { ...rows[0], created: true }
-  const existing = await db.alert.findUniqueOrThrow({
+  // nothing inserted: either the same request again (same key: answer with that alert), or a
+  // concurrent request with another key took the identifier first. Without a conflict target,
+  // DO NOTHING covers both unique indexes, so two concurrent issues never raise a raw 23505.
+  const existing = await db.alert.findUnique({
     where: { idempotencyKey: input.idempotencyKey },
     select: { id: true, identifier: true },
   })
+  if (!existing) throw identifierTaken(input.identifier)
   return { ...existing, created: false }
+}
+
+function identifierTaken(identifier: string): AppError {
+  return new AppError('CONFLICT', `alert identifier ${identifier} is taken`, {
+    fields: { identifier: 'errors:alert.identifierTaken' },
+  })
 }
