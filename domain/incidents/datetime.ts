@@ -1,52 +1,12 @@
 // Date-time inputs without a zone (what <input type="datetime-local"> sends) are read in the
 // municipality's time zone, so a form works without JavaScript and server and browser agree.
 // Browser-safe: only Intl.
+import { wallClock, zoneOffsetMs } from '#domain/time/wall-clock.ts'
+
 export const municipalityTimeZone = 'Europe/Riga'
 
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/
 const LOCAL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/
-
-const formatters = new Map<string, Intl.DateTimeFormat>()
-function partsFormatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone)
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    })
-    formatters.set(timeZone, f)
-  }
-  return f
-}
-
-function wallClock(date: Date, timeZone: string) {
-  const parts = Object.fromEntries(
-    partsFormatter(timeZone)
-      .formatToParts(date)
-      .map((p) => [p.type, p.value]),
-  )
-  return {
-    year: Number(parts.year),
-    month: Number(parts.month),
-    day: Number(parts.day),
-    hour: Number(parts.hour),
-    minute: Number(parts.minute),
-    second: Number(parts.second),
-  }
-}
-
-/** Offset of the zone from UTC at that instant, in milliseconds. */
-function zoneOffsetMs(date: Date, timeZone: string): number {
-  const w = wallClock(date, timeZone)
-  const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second)
-  return asUtc - Math.floor(date.getTime() / 1000) * 1000
-}
 
 /**
  * Parses an ISO 8601 date-time with a zone (Z or ±hh:mm), or a local "YYYY-MM-DDTHH:mm[:ss]"

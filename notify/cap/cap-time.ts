@@ -1,6 +1,7 @@
 // CAP date-times (years 1970–8999, so that any offset still writes four digits): `YYYY-MM-DDThh:mm:ss±hh:mm` — a zone is mandatory, "Z" and fractions of a
 // second are not allowed in CAP 1.2. We read any ISO 8601 date-time that carries a zone (Z, ±hh:mm;
 // fractions are dropped) and write the instant with the Europe/Riga offset.
+import { wallClock, zoneOffsetMs } from '#domain/time/wall-clock.ts'
 import { capErrors, capTimeZone, type CapDateTime, type CapErrorKey } from './types.ts'
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|z|[+-]\d{2}:\d{2})?$/
@@ -37,35 +38,15 @@ export function parseCapTime(input: unknown): CapTimeResult {
   return { ok: true, ms }
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>()
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone)
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-      timeZoneName: 'longOffset',
-    })
-    formatters.set(timeZone, f)
-  }
-  return f
-}
-
 /** Writes an instant as a CAP date-time in `timeZone` (default Europe/Riga), e.g. 2026-11-22T11:36:17+02:00. */
 export function formatCapTime(instant: number | Date, timeZone: string = capTimeZone): CapDateTime {
   const ms = typeof instant === 'number' ? instant : instant.getTime()
-  const parts: Record<string, string> = {}
-  for (const p of formatterFor(timeZone).formatToParts(new Date(Math.floor(ms / 1000) * 1000))) parts[p.type] = p.value
-  // "GMT+02:00", or plain "GMT" at offset zero
-  const zone = parts.timeZoneName === 'GMT' ? '+00:00' : parts.timeZoneName.replace('GMT', '')
-  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}${zone}`
+  const date = new Date(Math.floor(ms / 1000) * 1000)
+  const w = wallClock(date, timeZone)
+  const offsetMin = Math.round(zoneOffsetMs(date, timeZone) / 60_000)
+  const pad = (n: number, width = 2) => String(n).padStart(width, '0')
+  const zone = `${offsetMin < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(offsetMin) / 60))}:${pad(Math.abs(offsetMin) % 60)}`
+  return `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}${zone}`
 }
 
 /** The instant of a CAP date-time we wrote (or any zoned ISO date-time). */
