@@ -5,11 +5,12 @@ import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/re
 import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { changeOwnPassword, revokeOtherSessions, revokeOwnSession } from '#domain/auth/manage-own-sessions.ts'
-import { newPasswordSchema, PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH } from '#domain/auth/schemas.ts'
+import { newPasswordSchema } from '#domain/auth/schemas.ts'
 import { listUserSessions } from '#domain/auth/sessions.ts'
 import { isAppError } from '#domain/errors.ts'
 import { prisma } from '#domain/runtime.ts'
 import { Field, FormError } from '~/components/app-shell'
+import { NewPasswordFields } from '~/components/new-password-fields'
 import { defaultLanguage, intlLocale, isLanguage } from '~/i18n'
 import { clearSessionCookie, clientIp, rateLimited, retryAfterHeaders, requireSession } from '~/utils/auth.server'
 import { appErrorFields, invalid, parseForm } from '~/utils/form'
@@ -165,25 +166,7 @@ export default function Account() {
             required
             error={errors.currentPassword}
           />
-          <Field
-            name="newPassword"
-            type="password"
-            label={t('fields.newPassword')}
-            autoComplete="new-password"
-            minLength={PASSWORD_MIN_LENGTH}
-            maxLength={PASSWORD_MAX_LENGTH}
-            required
-            hint={t('password.hint', { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH })}
-            error={errors.newPassword}
-          />
-          <Field
-            name="confirm"
-            type="password"
-            label={t('fields.confirmPassword')}
-            autoComplete="new-password"
-            required
-            error={errors.confirm}
-          />
+          <NewPasswordFields name="newPassword" errors={errors} />
           <div>
             <button type="submit" className="btn btn-primary" disabled={busy}>
               {t('account.changePassword')}

@@ -9,6 +9,7 @@ import { emailSchema, nameSchema, newPasswordSchema, PASSWORD_MAX_LENGTH, PASSWO
 import { isAppError } from '#domain/errors.ts'
 import { prisma } from '#domain/runtime.ts'
 import { Field, FormError } from '~/components/app-shell'
+import { NewPasswordFields } from '~/components/new-password-fields'
 import { clientIp, rateLimited, retryAfterHeaders, sessionCookie } from '~/utils/auth.server'
 import { appErrorFields, invalid, parseForm } from '~/utils/form'
 
@@ -78,25 +79,7 @@ export default function Setup() {
           defaultValue={values.email}
           error={errors.email}
         />
-        <Field
-          name="password"
-          type="password"
-          label={t('fields.newPassword')}
-          autoComplete="new-password"
-          minLength={PASSWORD_MIN_LENGTH}
-          maxLength={PASSWORD_MAX_LENGTH}
-          required
-          hint={t('password.hint', { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH })}
-          error={errors.password}
-        />
-        <Field
-          name="confirm"
-          type="password"
-          label={t('fields.confirmPassword')}
-          autoComplete="new-password"
-          required
-          error={errors.confirm}
-        />
+        <NewPasswordFields name="password" errors={errors} />
         <button type="submit" className="btn btn-primary" disabled={navigation.state === 'submitting'} data-testid="setup-submit">
           {t('setup.submit')}
         </button>
