@@ -15,6 +15,15 @@ export const permissions = [
   'read:user:any',
   'manage:user:any',
   'read:audit:any',
+  // alerts (issue 3): reading covers the progress view and the delivery report
+  'read:alert:any',
+  // compose and issue any status (Actual, Test, Exercise); Actual may need approval
+  'create:alert:any',
+  // compose and issue Exercise alerts only (a trainer can never issue a real alert)
+  'create:alert:exercise',
+  // approve or reject an Actual alert someone else submitted
+  'approve:alert:any',
+  'manage:settings:any',
 ] as const
 export type Permission = (typeof permissions)[number]
 
@@ -29,11 +38,13 @@ const incidentWork: Permission[] = [
   'update:task:any',
 ]
 
+const alertWork: Permission[] = ['read:alert:any', 'create:alert:any', 'create:alert:exercise']
+
 export const rolePermissions: Record<Role, readonly Permission[]> = {
-  ADMINISTRATOR: [...incidentWork, 'read:user:any', 'manage:user:any', 'read:audit:any'],
-  COMMISSION_MEMBER: [...incidentWork, 'read:user:any', 'read:audit:any'],
-  OPERATOR: [...incidentWork, 'read:user:any'],
-  TRAINER: ['read:incident:any', 'read:task:any'],
+  ADMINISTRATOR: [...incidentWork, ...alertWork, 'approve:alert:any', 'read:user:any', 'manage:user:any', 'read:audit:any', 'manage:settings:any'],
+  COMMISSION_MEMBER: [...incidentWork, ...alertWork, 'approve:alert:any', 'read:user:any', 'read:audit:any'],
+  OPERATOR: [...incidentWork, ...alertWork, 'read:user:any'],
+  TRAINER: ['read:incident:any', 'read:task:any', 'read:alert:any', 'create:alert:exercise'],
   VOLUNTEER_COORDINATOR: ['read:incident:any', 'read:task:any', 'update:task:any', 'create:log-entry:any'],
 }
 
