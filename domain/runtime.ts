@@ -8,9 +8,16 @@ export type RealtimePublisher = {
   publish(room: string, type: string, payload: unknown): Promise<bigint>
 }
 
+/** The in-process notification dispatcher, when this process runs one (notify/dispatch). */
+export type DispatcherHandle = {
+  /** wake it now (an alert was just issued in this process) */
+  poke(): void
+}
+
 export type Runtime = {
   prisma: PrismaClient
   realtime?: RealtimePublisher
+  dispatcher?: DispatcherHandle
 }
 
 const KEY = Symbol.for('sargs.runtime')
