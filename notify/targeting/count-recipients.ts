@@ -1,0 +1,29 @@
+// How many recipients an alert for `area` at `severity` would have, per channel — what the compose
+// screen shows before sending. The same rule as the fan-out (fan-out.ts): a subscriber counts when
+// they want the severity and ANY of their places lies inside the area, and counts once however many
+// of their places match (one message per address).
+import type { AlertSeverity } from '#generated/prisma/enums.ts'
+import type { AlertAreaGeometry } from '#notify/cap/alert-area.ts'
+import type { Db } from '#notify/ledger/db.ts'
+import { WEB_PUSH_CHANNEL } from '#notify/ledger/fan-out.ts'
+import { selectAreaRecipients } from './select-area-recipients.ts'
+
+export async function countRecipients(options: {
+  prisma: Db
+  area: AlertAreaGeometry
+  severity: AlertSeverity
+  channels: string[]
+}): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {}
+  for (const channel of new Set(options.channels)) {
+    if (channel === WEB_PUSH_CHANNEL) {
+      let n = 0
+      for await (const batch of selectAreaRecipients(options.prisma, { area: options.area, severity: options.severity })) n += batch.length
+      counts[channel] = n
+    } else {
+      // a channel without subscribers of its own (yet) reaches nobody
+      counts[channel] = 0
+    }
+  }
+  return counts
+}
