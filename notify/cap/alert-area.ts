@@ -3,13 +3,13 @@
 // areas of the territory) count when `resolveGeocode` knows them. For targeting and maps.
 import * as turf from '@turf/turf'
 import type { Feature, Polygon } from 'geojson'
-import type { PolygonGeometry, Position } from '#domain/geo/types.ts'
+import type { PolygonalGeometry, PolygonGeometry, Position } from '#domain/geo/types.ts'
 import { capAreaToPolygons } from './cap-geometry.ts'
 import type { CapAlert, CapValuePair } from './types.ts'
 
 export type AlertAreaGeometry = { type: 'Polygon'; coordinates: Position[][] } | { type: 'MultiPolygon'; coordinates: Position[][][] }
 
-export type ResolveGeocode = (geocode: CapValuePair) => PolygonGeometry | null
+export type ResolveGeocode = (geocode: CapValuePair) => PolygonalGeometry | null
 
 /** The polygons of the alert's areas (deduplicated across languages). */
 export function alertPolygons(alert: Pick<CapAlert, 'info'>, resolveGeocode?: ResolveGeocode): Position[][][] {
@@ -28,7 +28,8 @@ export function alertPolygons(alert: Pick<CapAlert, 'info'>, resolveGeocode?: Re
     if (resolveGeocode) {
       for (const g of area.geocode) {
         const p = resolveGeocode(g)
-        if (p) add(p)
+        if (p?.type === 'Polygon') add(p)
+        else if (p) for (const coordinates of p.coordinates) add({ type: 'Polygon', coordinates })
       }
     }
   }

@@ -18,6 +18,12 @@ export type IssueAlertInput = {
   area: unknown
   createdById?: string | null
   idempotencyKey: string
+  /** channels to fan out to; default ['webpush'] */
+  channels?: string[]
+  /** Update/Cancel: the ids of the referenced alerts */
+  referencedAlertIds?: string[]
+  /** second staff member who approved it */
+  approvedById?: string | null
 }
 
 export type IssuedAlert = { id: string; identifier: string; created: boolean }
@@ -32,9 +38,11 @@ export async function issueAlert(db: Db, input: IssueAlertInput): Promise<Issued
   // a Draft is stored, never fanned out
   const rows = await db.$queryRawUnsafe<{ id: string; identifier: string }[]>(
     `INSERT INTO "Alert" ("id", "identifier", "status", "msgType", "territoryId", "payload", "severity", "area",
-                          "createdById", "idempotencyKey", "createdAt", "fanoutDoneAt")
+                          "createdById", "idempotencyKey", "createdAt", "fanoutDoneAt",
+                          "channels", "referencedAlertIds", "approvedById")
      VALUES (gen_random_uuid()::text, $1, $2::"AlertStatus", $3::"AlertMsgType", $4, $5::jsonb, $6::"AlertSeverity",
-             $7::jsonb, $8, $9, now(), CASE WHEN $2 = 'Draft' THEN now() END)
+             $7::jsonb, $8, $9, now(), CASE WHEN $2 = 'Draft' THEN now() END,
+             $10::text[], $11::text[], $12)
      ON CONFLICT DO NOTHING
      RETURNING "id", "identifier"`,
     input.identifier,
@@ -46,6 +54,9 @@ export async function issueAlert(db: Db, input: IssueAlertInput): Promise<Issued
     JSON.stringify(input.area),
     input.createdById ?? null,
     input.idempotencyKey,
+    input.channels ?? ['webpush'],
+    input.referencedAlertIds ?? [],
+    input.approvedById ?? null,
   )
   if (rows.length === 1) return { ...rows[0], created: true }
   // nothing inserted: either the same request again (same key: answer with that alert), or a
@@ -61,6 +72,6 @@ export async function issueAlert(db: Db, input: IssueAlertInput): Promise<Issued
 
 function identifierTaken(identifier: string): AppError {
   return new AppError('CONFLICT', `alert identifier ${identifier} is taken`, {
-    fields: { identifier: 'errors:alert.identifierTaken' },
+    fields: { identifier: 'alerts:errors.identifierTaken' },
   })
 }
