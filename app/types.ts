@@ -8,6 +8,8 @@ declare module '@remix-run/node' {
     clientIp: string
     /** public configuration the browser may see */
     publicConfig: PublicConfig
+    /** PUBLIC_URL (no trailing slash) when configured: the base of feed links and Location headers */
+    publicUrl?: string
   }
 }
 

@@ -58,6 +58,7 @@ export async function createHttpApp(options: {
         clientIp: (env.trustProxy ? req.ip : req.socket.remoteAddress) ?? 'unknown',
         publicConfig,
         secureCookies: https,
+        publicUrl: env.publicUrl,
       }),
     }),
   )
