@@ -3,7 +3,7 @@
 // unsubscribe proof, and the per-address rate limit.
 import crypto from 'node:crypto'
 import { beforeEach, expect, it } from 'vitest'
-import { seedDemo } from '#domain/demo/seed-demo.ts'
+import { jelgavaTerritory } from '#domain/demo/jelgava.ts'
 import { enforceRateLimits } from '#domain/auth/rate-limit.ts'
 import { AppError } from '#domain/errors.ts'
 import { fanOutBatch } from '#notify/ledger/fan-out.ts'
@@ -38,7 +38,7 @@ async function rejection(promise: Promise<unknown>): Promise<AppError> {
 describeEachBackend('subscriptions', (backend) => {
   const db = useTestDatabase(backend, 'reset')
   beforeEach(async () => {
-    await seedDemo({ prisma: db().prisma })
+    await db().prisma.territory.create({ data: { ...jelgavaTerritory, demo: true } })
   })
 
   it('stores the subscription with rounded places, a bounding box, languages and severity: no name, no address', async () => {
