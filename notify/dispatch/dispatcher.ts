@@ -13,6 +13,7 @@ import { completeDeliveries, pauseChannel, type Outcome, type RetryPolicy } from
 import type { Db } from '#notify/ledger/db.ts'
 import { fanOutBatch } from '#notify/ledger/fan-out.ts'
 import type { ExerciseSink } from './exercise-sink.ts'
+import { SupersessionWatch } from './supersession-watch.ts'
 
 export type DispatchAlert = {
   id: string
@@ -45,10 +46,14 @@ export type DispatcherOptions = {
   retry?: Partial<RetryPolicy>
   /** idle poll interval of start() */
   pollMs?: number
+  /** how stale the "was this alert superseded by an Update/Cancel?" answer may be before a send (default 100 ms) */
+  supersessionCheckMs?: number
   /** hooks for tests (a worker frozen before sending, or before writing its results) */
   hooks?: {
     afterClaim?: (claim: { token: string; deliveries: ClaimedDelivery[] }) => Promise<void>
     beforeComplete?: (claim: { token: string; deliveries: ClaimedDelivery[] }) => Promise<void>
+    /** before each send, ahead of the supersession check (a worker paused mid-batch) */
+    beforeSend?: (delivery: ClaimedDelivery) => Promise<void>
   }
 }
 
@@ -95,6 +100,7 @@ export class Dispatcher {
   private async sendBatch(route: ChannelRoute<unknown>, report: TickReport): Promise<void> {
     const channel = route.adapter.channel
     let t = performance.now()
+    const claimedAt = t
     const claim = await claimDeliveries(this.prisma, {
       channel,
       limit: this.options.batchSize ?? 200,
@@ -116,6 +122,8 @@ export class Dispatcher {
     const pause: { value?: { afterMs: number; reason: string } } = {}
     const queue = [...claim.deliveries]
     const timeoutMs = this.options.sendTimeoutMs ?? 10_000
+    const alertIds = [...new Set(claim.deliveries.map((d) => d.alertId))]
+    const watch = new SupersessionWatch(this.prisma, alertIds, this.options.supersessionCheckMs ?? 100, claimedAt)
     const worker = async () => {
       for (let delivery = queue.shift(); delivery; delivery = queue.shift()) {
         if (pause.value || this.stopping || performance.now() > localDeadline) {
@@ -130,6 +138,14 @@ export class Dispatcher {
         }
         if (isSendResult(message)) {
           outcomes.push({ delivery, result: message })
+          continue
+        }
+        await this.options.hooks?.beforeSend?.(delivery)
+        // an Update/Cancel committed meanwhile: the rest of this alert's batch is not sent
+        const superseded = await watch.isSuperseded(delivery.alertId).catch(() => undefined)
+        if (superseded !== false) {
+          if (superseded) outcomes.push({ delivery, result: { kind: 'retry', reason: 'superseded before sending' } })
+          else unsent.push(delivery.id)
           continue
         }
         const adapter = this.adapterFor(alert, route)

@@ -30,6 +30,8 @@ export async function claimDeliveries(db: Db, options: { channel: string; limit:
         SELECT "id" FROM "Delivery"
          WHERE "channel" = $3 AND "status" = 'PENDING' AND "nextAttemptAt" <= now()
            AND NOT EXISTS (SELECT 1 FROM "ChannelPause" p WHERE p."channel" = $3 AND p."pausedUntil" > now())
+           -- an Update or Cancel superseded the alert: nothing of it goes out any more (decision 008)
+           AND NOT EXISTS (SELECT 1 FROM "Alert" a WHERE a."id" = "Delivery"."alertId" AND a."supersededAt" IS NOT NULL)
          ORDER BY "id" LIMIT $4::int
          FOR UPDATE SKIP LOCKED)
       RETURNING "id", "alertId", "channel", "recipientKey", "attempts", "idempotencyKey"`,
@@ -44,20 +46,22 @@ export async function claimDeliveries(db: Db, options: { channel: string; limit:
 
 /**
  * Leases that ran out (the worker died or froze): back to PENDING at once, or DEAD when the
- * attempts are used up. Each is logged as an attempt. Returns how many were reclaimed.
+ * attempts are used up, or CANCELLED when an Update/Cancel superseded the alert meanwhile. Each is
+ * logged as an attempt. Returns how many were reclaimed.
  */
 export async function reclaimExpiredLeases(db: Db, options: { maxAttempts: number }): Promise<number> {
   const rows = await db.$queryRawUnsafe<{ id: bigint }[]>(
     `WITH expired AS (
        UPDATE "Delivery" SET
-              "status" = (CASE WHEN "attempts" >= $1::int THEN 'DEAD' ELSE 'PENDING' END)::"DeliveryStatus",
+              "status" = (CASE WHEN EXISTS (SELECT 1 FROM "Alert" a WHERE a."id" = "Delivery"."alertId" AND a."supersededAt" IS NOT NULL)
+                               THEN 'CANCELLED' WHEN "attempts" >= $1::int THEN 'DEAD' ELSE 'PENDING' END)::"DeliveryStatus",
               "lastError" = 'lease expired', "leaseToken" = NULL, "leaseExpiresAt" = NULL,
               "nextAttemptAt" = now(), "updatedAt" = now()
         WHERE "id" IN (SELECT "id" FROM "Delivery" WHERE "status" = 'SENDING' AND "leaseExpiresAt" < now()
                         FOR UPDATE SKIP LOCKED)
         RETURNING "id", "attempts", "status")
      INSERT INTO "DeliveryAttempt" ("deliveryId", "attempt", "at", "result", "detail")
-     SELECT "id", "attempts", now(), CASE WHEN "status" = 'DEAD' THEN 'dead' ELSE 'lease-expired' END,
+     SELECT "id", "attempts", now(), CASE "status" WHEN 'DEAD' THEN 'dead' WHEN 'CANCELLED' THEN 'cancelled' ELSE 'lease-expired' END,
             'lease expired before a result was written'
        FROM expired
      RETURNING "deliveryId" AS "id"`,

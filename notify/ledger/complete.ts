@@ -53,16 +53,20 @@ export async function completeDeliveries(db: Db, token: string, outcomes: Outcom
        SELECT * FROM json_to_recordset($2::json) AS x("id" bigint, "attempt" int, "status" text, "delayMs" int,
                                                        "error" text, "pmid" text, "result" text, "http" int, "detail" text)),
      upd AS (
-       UPDATE "Delivery" d SET "status" = i."status"::"DeliveryStatus", "leaseToken" = NULL, "leaseExpiresAt" = NULL,
+       UPDATE "Delivery" d SET "leaseToken" = NULL, "leaseExpiresAt" = NULL,
+              -- an alert an Update/Cancel superseded meanwhile is not retried (decision 008)
+              "status" = (CASE WHEN i."status" IN ('PENDING', 'DEAD') AND EXISTS (
+                                 SELECT 1 FROM "Alert" a WHERE a."id" = d."alertId" AND a."supersededAt" IS NOT NULL)
+                               THEN 'CANCELLED' ELSE i."status" END)::"DeliveryStatus",
               "nextAttemptAt" = CASE WHEN i."status" = 'PENDING' THEN now() + i."delayMs" * interval '1 millisecond' ELSE d."nextAttemptAt" END,
               "lastError" = i."error", "providerMessageId" = COALESCE(i."pmid", d."providerMessageId"), "updatedAt" = now()
          FROM input i
         WHERE d."id" = i."id" AND d."leaseToken" = $1 AND d."status" = 'SENDING'
-        RETURNING d."id"),
+        RETURNING d."id", d."status"),
      att AS (
        INSERT INTO "DeliveryAttempt" ("deliveryId", "attempt", "at", "result", "httpStatus", "detail")
        SELECT i."id", i."attempt", now(),
-              CASE WHEN u."id" IS NULL THEN 'stale' ELSE i."result" END, i."http",
+              CASE WHEN u."id" IS NULL THEN 'stale' WHEN u."status" = 'CANCELLED' THEN 'cancelled' ELSE i."result" END, i."http",
               CASE WHEN u."id" IS NULL THEN 'lease lost, result refused: ' || i."result" || COALESCE(': ' || i."detail", '')
                    ELSE i."detail" END
          FROM input i LEFT JOIN upd u ON u."id" = i."id")

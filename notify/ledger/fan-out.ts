@@ -7,6 +7,7 @@ import { bbox as turfBbox, booleanPointInPolygon } from '@turf/turf'
 import type { Feature, MultiPolygon, Polygon } from 'geojson'
 import type { PrismaClient } from '#generated/prisma/client.ts'
 import type { AlertSeverity } from '#generated/prisma/enums.ts'
+import { fanOutReferences, fanOutReferencesOnly, REFERENCES_SETTLED_SQL, stopSupersededFanOut, type ReferencingAlert } from './fan-out-references.ts'
 
 export const WEB_PUSH_CHANNEL = 'webpush'
 
@@ -24,12 +25,17 @@ export type FanOutResult = { alertId: string; candidates: number; inserted: numb
 export async function fanOutBatch(prisma: PrismaClient, options: { batchSize?: number } = {}): Promise<FanOutResult | null> {
   const batchSize = options.batchSize ?? 2000
   return prisma.$transaction(async (tx) => {
-    const alerts = await tx.$queryRawUnsafe<{ id: string; area: Polygon | MultiPolygon; severity: AlertSeverity; fanoutCursor: string | null }[]>(
-      `SELECT "id", "area", "severity", "fanoutCursor" FROM "Alert"
-        WHERE "fanoutDoneAt" IS NULL ORDER BY "createdAt", "id" LIMIT 1 FOR UPDATE SKIP LOCKED`,
+    // an Update/Cancel waits (passed over) while what it refers to still has sends in flight
+    const alerts = await tx.$queryRawUnsafe<({ area: Polygon | MultiPolygon; severity: AlertSeverity; fanoutCursor: string | null; supersededAt: Date | null } & ReferencingAlert)[]>(
+      `SELECT "id", "area", "severity", "fanoutCursor", "msgType", "channels", "referencedAlertIds", "supersededAt" FROM "Alert" a
+        WHERE "fanoutDoneAt" IS NULL AND ("supersededAt" IS NOT NULL OR ${REFERENCES_SETTLED_SQL})
+        ORDER BY "createdAt", "id" LIMIT 1 FOR UPDATE OF a SKIP LOCKED`,
     )
     if (alerts.length === 0) return null
     const alert = alerts[0]
+    // superseded meanwhile: stop; a Cancel (or an alert without an area channel): only who was reached
+    if (alert.supersededAt) return stopSupersededFanOut(tx, alert.id)
+    if (alert.msgType === 'Cancel' || !alert.channels.includes(WEB_PUSH_CHANNEL)) return fanOutReferencesOnly(tx, alert)
     const area: Feature<Polygon | MultiPolygon> = { type: 'Feature', properties: {}, geometry: alert.area }
     const [minX, minY, maxX, maxY] = turfBbox(area)
     const candidates = await tx.$queryRawUnsafe<{ id: string; places: [number, number][]; minSeverity: AlertSeverity }[]>(
@@ -63,7 +69,13 @@ export async function fanOutBatch(prisma: PrismaClient, options: { batchSize?: n
         JSON.stringify(recipients),
       )
     }
-    const done = candidates.length < batchSize
+    let done = candidates.length < batchSize
+    if (done) {
+      // an Update also reaches everyone the alerts it refers to reached (decision 008)
+      const reached = await fanOutReferences(tx, alert)
+      inserted += reached.inserted
+      done = reached.ready
+    }
     await tx.$executeRawUnsafe(
       `UPDATE "Alert" SET "fanoutCursor" = $2, "fanoutDoneAt" = CASE WHEN $3::boolean THEN now() END WHERE "id" = $1`,
       alert.id,
