@@ -38,7 +38,10 @@ export type ReceivedPush = {
 
 export type Fault =
   | { kind: 'status'; status: number; retryAfter?: string; body?: string }
+  /** never answer, and never store the push (the request is lost before the service takes it) */
   | { kind: 'hang' }
+  /** store and deliver the push, then never answer (the answer is lost: the send is in doubt) */
+  | { kind: 'accept-then-hang' }
 
 export type FakePushService = {
   origin: string
@@ -62,6 +65,17 @@ export type FakePushService = {
   failRate(fraction: number, status?: number, seed?: number): void
   /** VAPID public key every request must carry (optional) */
   expectVapidKey(publicKey: string): void
+  /** answer every accepted push only after `ms` (it is stored at once: a slow provider) */
+  latency(ms: number): void
+  /**
+   * The user agent of a subscription goes offline / comes back. While it is offline the service
+   * stores its pushes, and a push with a Topic replaces a stored one with the same Topic
+   * (RFC 8030 section 5.4); online() hands the stored pushes over.
+   */
+  offline(subscriptionId: string): void
+  online(subscriptionId: string): void
+  /** what the user agents were handed, in order (every accepted push of an online subscription) */
+  delivered: ReceivedPush[]
   close(): Promise<void>
 }
 
@@ -98,6 +112,8 @@ export async function startFakePushService(options: FakePushServiceOptions = {})
   const subscriptions = new Map<string, SubscriptionState>()
   const faults = new Map<string, { fault: Fault; left: number }>()
   const hanging = new Set<ServerResponse>()
+  const offline = new Map<string, ReceivedPush[]>()
+  let latencyMs = 0
   let rate: { fraction: number; status: number; state: number } | undefined
   let expectedKey: string | undefined
   const verifiedTokens = new Map<string, ReceivedPush['vapid']>()
@@ -114,6 +130,7 @@ export async function startFakePushService(options: FakePushServiceOptions = {})
     ca: cert,
     agent,
     received: [],
+    delivered: [],
     refused: [],
     requests: 0,
     accepted: 0,
@@ -137,6 +154,17 @@ export async function startFakePushService(options: FakePushServiceOptions = {})
     },
     expectVapidKey(publicKey) {
       expectedKey = publicKey
+    },
+    latency(ms) {
+      latencyMs = ms
+    },
+    offline(subscriptionId) {
+      if (!offline.has(subscriptionId)) offline.set(subscriptionId, [])
+    },
+    online(subscriptionId) {
+      const stored = offline.get(subscriptionId)
+      offline.delete(subscriptionId)
+      if (stored) service.delivered.push(...stored)
     },
     async close() {
       for (const response of hanging) response.socket?.destroy()
@@ -175,11 +203,15 @@ export async function startFakePushService(options: FakePushServiceOptions = {})
         hanging.add(response)
         return
       }
+      if (planned.fault.kind !== 'status') return accept(request, body, response, id, subscription, 'hang')
       const extra: Record<string, string> = planned.fault.retryAfter ? { 'retry-after': planned.fault.retryAfter } : {}
       return refuse(response, id, planned.fault.status, planned.fault.body ?? `fault ${planned.fault.status}`, extra)
     }
     if (rate && nextRandom(rate) < rate.fraction) return refuse(response, id, rate.status, 'random failure')
+    accept(request, body, response, id, subscription, latencyMs)
+  }
 
+  function accept(request: IncomingMessage, body: Buffer, response: ServerResponse, id: string, subscription: SubscriptionState, answer: number | 'hang') {
     // RFC 8030 headers
     const ttlHeader = header(request, 'ttl')
     if (ttlHeader === undefined || !/^\d+$/.test(ttlHeader)) return refuse(response, id, 400, 'missing or bad TTL')
@@ -222,20 +254,39 @@ export async function startFakePushService(options: FakePushServiceOptions = {})
     service.accepted += 1
     service.firstAt ??= now
     service.lastAt = now
-    if (options.record !== 'count') service.received.push({
-      subscriptionId: id,
-      messageId,
-      at: now,
-      headers: { ...request.headers },
-      body,
-      plaintext,
-      ttl: Number(ttlHeader),
-      urgency,
-      ...(topic !== undefined ? { topic } : {}),
-      vapid,
-    })
-    response.writeHead(201, { location: `${origin}/message/${messageId}` })
-    response.end()
+    if (options.record !== 'count') {
+      const push: ReceivedPush = {
+        subscriptionId: id,
+        messageId,
+        at: now,
+        headers: { ...request.headers },
+        body,
+        plaintext,
+        ttl: Number(ttlHeader),
+        urgency,
+        ...(topic !== undefined ? { topic } : {}),
+        vapid,
+      }
+      service.received.push(push)
+      const stored = offline.get(id)
+      if (!stored) service.delivered.push(push)
+      else {
+        // RFC 8030 5.4: a stored push with the same Topic is replaced, not added to
+        const same = topic === undefined ? -1 : stored.findIndex((p) => p.topic === topic)
+        if (same >= 0) stored.splice(same, 1)
+        stored.push(push)
+      }
+    }
+    if (answer === 'hang') {
+      hanging.add(response)
+      return
+    }
+    const respond = () => {
+      response.writeHead(201, { location: `${origin}/message/${messageId}` })
+      response.end()
+    }
+    if (answer > 0) setTimeout(respond, answer)
+    else respond()
   }
 
   return service
