@@ -18,7 +18,7 @@ export async function countRecipients(options: {
   for (const channel of new Set(options.channels)) {
     if (channel === WEB_PUSH_CHANNEL) {
       let n = 0
-      for await (const batch of selectAreaRecipients(options.prisma, { area: options.area, severity: options.severity })) n += batch.length
+      for await (const batch of selectAreaRecipients(options.prisma, { area: options.area, severity: options.severity, batchSize: 10_000 })) n += batch.length
       counts[channel] = n
     } else {
       // a channel without subscribers of its own (yet) reaches nobody

@@ -1,11 +1,22 @@
 // Targeting: the web push subscriptions an alert reaches — those that want its severity and have
 // ANY place inside the area — one batch at a time with a resumable cursor, so the fan-out streams
-// (first messages long before the last recipient is found) and memory stays bounded.
-import { bbox as turfBbox, booleanPointInPolygon } from '@turf/turf'
-import type { Feature, MultiPolygon, Polygon } from 'geojson'
+// (the first messages go out long before the last recipient is found) and memory stays bounded.
+//
+// The index (decision 009): SubscriptionPlace, one row per place with a grid cell key, kept in sync
+// by a trigger. The area's bounding box is covered by one key range per grid row (grid.ts), split
+// into INSIDE runs (no test needed) and BOUNDARY cells; the database reads only those ranges and
+// rejects by bounding box and severity, this process runs the point-in-polygon test on boundary
+// places only. Places come in (cell, subscription, idx) order, which is also the cursor.
+//
+// One message per address: a subscription is emitted at its FIRST place (in that order) inside
+// the area. A place of a subscription with several places is dropped when an earlier place of the
+// same subscription is inside too — so each subscription comes once over all batches, with no
+// memory of what was emitted.
+import type { Position } from '#domain/geo/types.ts'
 import type { AlertSeverity } from '#generated/prisma/enums.ts'
 import type { AlertAreaGeometry } from '#notify/cap/alert-area.ts'
 import type { Db } from '#notify/ledger/db.ts'
+import { areaBbox, areaPolygons, classifyCell, coverArea, pointInArea, type Bbox, type CellRange } from './grid.ts'
 
 const severityRank: Record<AlertSeverity, number> = { Unknown: 0, Minor: 1, Moderate: 2, Severe: 3, Extreme: 4 }
 
@@ -21,37 +32,122 @@ export type AreaRecipientsBatch = {
   /** pass as `after` for the next batch */
   cursor: string | null
   done: boolean
-  /** places looked at (after the index) */
+  /** places read from the index (after its bounding-box and severity reject) */
   candidates: number
+  /** of those, places that needed the point-in-polygon test */
+  tested: number
 }
 
-export type SelectOptions = { area: AlertAreaGeometry; severity: AlertSeverity; after?: string | null; batchSize?: number }
+export type SelectOptions = {
+  area: AlertAreaGeometry
+  severity: AlertSeverity
+  /** cursor of the previous batch; null or absent: from the start */
+  after?: string | null
+  /** places read per batch (the recipients are fewer when places are outside or doubled) */
+  batchSize?: number
+}
+
+type Plan = { polygons: Position[][][]; bbox: Bbox; ranges: CellRange[] }
+
+// the cover of the last few areas (the fan-out asks for the same area batch after batch)
+const plans = new Map<string, Plan>()
+
+function planFor(area: AlertAreaGeometry): Plan {
+  const key = JSON.stringify(area)
+  let plan = plans.get(key)
+  if (plan) {
+    plans.delete(key)
+  } else {
+    plan = { polygons: areaPolygons(area), bbox: areaBbox(area), ranges: coverArea(area) }
+    if (plans.size >= 8) plans.delete(plans.keys().next().value!)
+  }
+  plans.set(key, plan)
+  return plan
+}
+
+type Cursor = { cell: number; id: string; idx: number }
+
+function parseCursor(after: string | null | undefined): Cursor {
+  // "cell:idx:subscriptionId"; anything else (none yet, or an older format) starts from the top —
+  // the ledger's unique (alert, channel, recipient) makes a repeated recipient harmless
+  const m = after ? /^(\d+):(\d+):(.+)$/.exec(after) : null
+  return m ? { cell: Number(m[1]), idx: Number(m[2]), id: m[3] } : { cell: -1, idx: -1, id: '' }
+}
+
+type PlaceRow = { id: string; idx: number; cell: number; lng: number; lat: number; placeCount: number; inside: boolean }
 
 /** One batch of recipients after `after` (null: from the start). */
 export async function selectAreaRecipientsBatch(db: Db, options: SelectOptions): Promise<AreaRecipientsBatch> {
   const batchSize = options.batchSize ?? 2000
-  const area: Feature<Polygon | MultiPolygon> = { type: 'Feature', properties: {}, geometry: options.area as Polygon | MultiPolygon }
-  const [minX, minY, maxX, maxY] = turfBbox(area)
-  const candidates = await db.$queryRawUnsafe<{ id: string; places: [number, number][]; minSeverity: AlertSeverity }[]>(
-    `SELECT "id", "places", "minSeverity" FROM "PushSubscription"
-      WHERE "id" > $1 AND "maxLng" >= $2 AND "minLng" <= $3 AND "maxLat" >= $4 AND "minLat" <= $5
-      ORDER BY "id" LIMIT $6::int`,
-    options.after ?? '',
+  const plan = planFor(options.area)
+  const cursor = parseCursor(options.after)
+  const ranges = plan.ranges.filter((r) => r.hi >= cursor.cell)
+  if (ranges.length === 0) return { recipients: [], cursor: options.after ?? null, done: true, candidates: 0, tested: 0 }
+  const [minX, minY, maxX, maxY] = plan.bbox
+  const severityFilter = options.severity === 'Unknown' ? '' : `AND p."minSeverity" >= '${options.severity}'::"AlertSeverity"`
+  // one index range scan per range, in key order, each stopping at the batch size; the nested
+  // loop over the ranges (in array order) keeps that order, and the outer LIMIT stops it
+  const rows = await db.$queryRawUnsafe<PlaceRow[]>(
+    `SELECT x."subscriptionId" AS "id", x."idx", x."cell"::int AS "cell", x."lng", x."lat", x."placeCount", r."inside"
+       FROM json_to_recordset($1::json) AS r("lo" bigint, "hi" bigint, "inside" boolean)
+      CROSS JOIN LATERAL (
+        SELECT p."subscriptionId", p."idx", p."cell", p."lng", p."lat", p."placeCount"
+          FROM "SubscriptionPlace" p
+         WHERE p."cell" BETWEEN r."lo" AND r."hi"
+           AND (p."cell", p."subscriptionId", p."idx") > ($2::bigint, $3::text, $4::int)
+           AND p."lng" BETWEEN $5 AND $6 AND p."lat" BETWEEN $7 AND $8 ${severityFilter}
+         ORDER BY p."cell", p."subscriptionId", p."idx"
+         LIMIT $9::int) x
+      LIMIT $9::int`,
+    JSON.stringify(ranges),
+    cursor.cell,
+    cursor.id,
+    cursor.idx,
     minX,
     maxX,
     minY,
     maxY,
     batchSize,
   )
-  const recipients: string[] = []
-  for (const candidate of candidates) {
-    if (!wantsSeverity(candidate.minSeverity, options.severity)) continue
-    const inside = candidate.places.some(
-      ([lng, lat]) => lng >= minX && lng <= maxX && lat >= minY && lat <= maxY && booleanPointInPolygon([lng, lat], area),
-    )
-    if (inside) recipients.push(candidate.id)
+  let tested = 0
+  const insideArea = (p: { cell: number; lng: number; lat: number }, inside?: boolean) => {
+    const where = inside === undefined ? classifyCell(plan.ranges, p.cell) : inside ? 'inside' : 'boundary'
+    if (where === 'inside') return true
+    if (where === 'outside' || p.lng < minX || p.lng > maxX || p.lat < minY || p.lat > maxY) return false
+    tested += 1
+    return pointInArea(plan.polygons, p.lng, p.lat)
   }
-  return { recipients, cursor: candidates.at(-1)?.id ?? options.after ?? null, done: candidates.length < batchSize, candidates: candidates.length }
+  const hits = rows.filter((p) => insideArea(p, p.inside))
+  // subscriptions with several places: keep a hit only when no earlier place of theirs is a hit
+  const multi = [...new Set(hits.filter((p) => p.placeCount > 1).map((p) => p.id))]
+  const earlierHit = new Set<string>()
+  if (multi.length > 0) {
+    const places = await db.$queryRawUnsafe<{ id: string; idx: number; cell: number; lng: number; lat: number }[]>(
+      `SELECT "subscriptionId" AS "id", "idx", "cell"::int AS "cell", "lng", "lat" FROM "SubscriptionPlace"
+        WHERE "subscriptionId" IN (SELECT json_array_elements_text($1::json))`,
+      JSON.stringify(multi),
+    )
+    const first = new Map<string, { cell: number; idx: number }>()
+    for (const q of places) {
+      if (!insideArea(q)) continue
+      const f = first.get(q.id)
+      if (!f || q.cell < f.cell || (q.cell === f.cell && q.idx < f.idx)) first.set(q.id, q)
+    }
+    for (const p of hits) {
+      if (p.placeCount <= 1) continue
+      const f = first.get(p.id)
+      if (f && (f.cell !== p.cell || f.idx !== p.idx)) earlierHit.add(`${p.id}:${p.idx}`)
+    }
+  }
+  const recipients = hits.filter((p) => !earlierHit.has(`${p.id}:${p.idx}`)).map((p) => p.id)
+  const last = rows.at(-1)
+  return {
+    recipients,
+    cursor: last ? `${last.cell}:${last.idx}:${last.id}` : (options.after ?? null),
+    done: rows.length < batchSize,
+    candidates: rows.length,
+    tested,
+  }
 }
 
 /** Every recipient, in batches (each subscription once). */

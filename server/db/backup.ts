@@ -56,11 +56,14 @@ export class BackupError extends Error {
 
 const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`
 
+/** Tables the database derives itself (a trigger fills them when their source rows are restored). */
+const DERIVED_TABLES = ['SubscriptionPlace']
+
 async function tableNames(tx: Tx): Promise<string[]> {
   const rows = await tx.$queryRawUnsafe<{ name: string }[]>(
     `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname = current_schema()
-        AND c.relname <> '${MIGRATIONS_TABLE}'
+        AND c.relname <> '${MIGRATIONS_TABLE}' AND c.relname NOT IN (${DERIVED_TABLES.map((t) => `'${t}'`).join(', ')})
       ORDER BY c.relname`,
   )
   return rows.map((r) => r.name)
