@@ -18,7 +18,7 @@ import { csvCell, deliveryReportCsv } from './delivery-report-csv.ts'
 import { getAlertProgress } from './get-alert-progress.ts'
 import { listAlerts } from './list-alerts.ts'
 import { listDeadLetters } from './list-dead-letters.ts'
-import { listDeliveryReport, recipientPseudonym, redactDetail } from './list-delivery-report.ts'
+import { listDeliveryReport, recipientPseudonym, redactDetail, type ReportRow } from './list-delivery-report.ts'
 
 const AREA = { type: 'Polygon', coordinates: [[[23.6, 56.6], [23.8, 56.6], [23.8, 56.7], [23.6, 56.7], [23.6, 56.6]]] }
 const INSIDE: [number, number] = [23.72, 56.65]
@@ -216,7 +216,7 @@ describeEachBackend('deliveries: progress, report, CSV, list, dead letters', (ba
 
   it('the report lists every recipient × channel with every attempt, pseudonymously, page by page', async () => {
     const prisma = db().prisma
-    const all = []
+    const all: ReportRow[] = []
     let after: string | null = null
     let pages = 0
     do {

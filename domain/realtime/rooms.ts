@@ -1,18 +1,20 @@
-// Realtime rooms: one per territory and one per incident. A room name is "<kind>:<uuid>".
+// Realtime rooms: one per territory, one per incident and one per alert (its live delivery
+// progress). A room name is "<kind>:<uuid>".
 // Joining a room is authorised by the policy table (domain/auth/policy.ts) through roomPolicy.
 import type { Permission } from '#domain/auth/policy.ts'
 
-export const roomKinds = ['territory', 'incident'] as const
+export const roomKinds = ['territory', 'incident', 'alert'] as const
 export type RoomKind = (typeof roomKinds)[number]
 
 /** The permission a role needs to join a room of each kind. */
 export const roomPolicy: Record<RoomKind, Permission> = {
   territory: 'read:incident:any',
   incident: 'read:incident:any',
+  alert: 'read:alert:any',
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-const ROOM = /^(territory|incident):(.+)$/
+const ROOM = /^(territory|incident|alert):(.+)$/
 
 export function territoryRoom(territoryId: string): string {
   return `territory:${territoryId}`
@@ -20,6 +22,10 @@ export function territoryRoom(territoryId: string): string {
 
 export function incidentRoom(incidentId: string): string {
   return `incident:${incidentId}`
+}
+
+export function alertRoom(alertId: string): string {
+  return `alert:${alertId}`
 }
 
 /** The kind and id of a room name, or null when it is not one of ours. */
