@@ -26,6 +26,8 @@ describe('parseEnv', () => {
       trustProxy: false,
       seedDemo: true,
       logLevel: 'info',
+      worker: 'inline',
+      vapidSubject: 'mailto:sargs@localhost',
     })
   })
 
@@ -42,6 +44,7 @@ describe('parseEnv', () => {
       TRUST_PROXY: 'true',
       SEED_DEMO: 'no',
       LOG_LEVEL: 'debug',
+      WORKER: 'off',
     })
     expect(env).toEqual({
       nodeEnv: 'development',
@@ -55,7 +58,10 @@ describe('parseEnv', () => {
       trustProxy: true,
       seedDemo: false,
       logLevel: 'debug',
+      worker: 'off',
+      vapidSubject: 'https://sargs.jelgava.lv',
     })
+    expect(parseEnv({ VAPID_SUBJECT: 'mailto:cp@jelgava.lv' }).vapidSubject).toBe('mailto:cp@jelgava.lv')
   })
 
   it('accepts the boolean spellings true/false, 1/0, yes/no', () => {
@@ -98,6 +104,8 @@ describe('parseEnv', () => {
     ['TRUST_PROXY', 'maybe'],
     ['SEED_DEMO', '2'],
     ['LOG_LEVEL', 'verbose'],
+    ['WORKER', 'separate'],
+    ['VAPID_SUBJECT', 'http://sargs.jelgava.lv'],
   ]
   for (const [variable, value] of bad) {
     it(`refuses ${variable}=${JSON.stringify(value)} with a ConfigError naming ${variable}`, () => {

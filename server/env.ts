@@ -38,6 +38,10 @@ const schema = z.object({
   TRUST_PROXY: boolean.default('false'),
   SEED_DEMO: boolean.default('true'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** inline: the notification dispatcher runs in the app process; off: only in `sargs worker` processes */
+  WORKER: z.enum(['inline', 'off']).default('inline'),
+  /** VAPID contact (RFC 8292): mailto: or https:; default PUBLIC_URL when it is https */
+  VAPID_SUBJECT: url(['mailto:', 'https:']).optional(),
 })
 
 export type Env = {
@@ -52,6 +56,8 @@ export type Env = {
   trustProxy: boolean
   seedDemo: boolean
   logLevel: 'debug' | 'info' | 'warn' | 'error'
+  worker: 'inline' | 'off'
+  vapidSubject: string
 }
 
 export class ConfigError extends Error {
@@ -88,5 +94,8 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     trustProxy: e.TRUST_PROXY,
     seedDemo: e.SEED_DEMO,
     logLevel: e.LOG_LEVEL,
+    worker: e.WORKER,
+    // RFC 8292: a mailto: or https: contact for the push services
+    vapidSubject: e.VAPID_SUBJECT ?? (e.PUBLIC_URL?.startsWith('https:') ? e.PUBLIC_URL.replace(/\/$/, '') : 'mailto:sargs@localhost'),
   }
 }

@@ -3,9 +3,11 @@
 import { setRuntime } from '#domain/runtime.ts'
 import { seedDemo } from '#domain/demo/seed-demo.ts'
 import { pruneAuthTables } from '#domain/auth/prune-auth-tables.ts'
+import { buildDispatcher } from '#notify/dispatch/build-dispatcher.ts'
 import { createHttpApp } from './app.ts'
 import { openDatabase } from './db/open.ts'
 import { ConfigError, parseEnv } from './env.ts'
+import { startAlertProgressTicker } from './realtime/alert-progress-ticker.ts'
 import { attachRealtime } from './realtime/index.ts'
 
 async function main() {
@@ -40,15 +42,20 @@ async function main() {
     publicUrl: env.publicUrl,
     trustProxy: env.trustProxy,
   })
-  setRuntime({ prisma: db.prisma, realtime: realtime.publisher })
+  // the notification dispatcher runs here unless WORKER=off (then only in `sargs worker` processes)
+  const dispatcher = env.worker === 'inline' ? await buildDispatcher({ prisma: db.prisma, vapidSubject: env.vapidSubject }) : undefined
+  setRuntime({ prisma: db.prisma, realtime: realtime.publisher, ...(dispatcher ? { dispatcher } : {}) })
+  dispatcher?.start()
   if (realtime.health) Object.assign(dependencies, { redis: { check: realtime.health, required: true } })
+  // live delivery progress of alerts going out, published from the ledger (one node publishes)
+  const progressTicker = startAlertProgressTicker({ prisma: db.prisma, publisher: realtime.publisher })
 
   await new Promise<void>((resolve) => server.listen(env.port, env.host, resolve))
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : env.port
   console.log(
     `Sargs listening on http://${env.host === '0.0.0.0' ? 'localhost' : env.host}:${port} ` +
-      `(database: ${db.kind}, ready in ${Math.round(performance.now() - startedAt)} ms)`,
+      `(database: ${db.kind}, notification worker: ${env.worker}, ready in ${Math.round(performance.now() - startedAt)} ms)`,
   )
 
   // housekeeping: expired sessions and rate-limit buckets, hourly
@@ -65,6 +72,9 @@ async function main() {
     const force = setTimeout(() => process.exit(1), 10_000)
     force.unref()
     clearInterval(prune)
+    // in-flight sends finish or are released before the database closes
+    await dispatcher?.stop().catch((error: unknown) => console.error('stopping the dispatcher failed:', error))
+    await progressTicker.stop().catch((error: unknown) => console.error('stopping the progress ticker failed:', error))
     await realtime.close()
     await new Promise<void>((resolve) => server.close(() => resolve()))
     await db.close()

@@ -11,6 +11,8 @@ const commands: Record<string, () => Promise<Command>> = {
   audit: () => import('./commands/audit.ts'),
   backup: () => import('./commands/backup.ts'),
   restore: () => import('./commands/restore.ts'),
+  worker: () => import('./commands/worker.ts'),
+  vapid: () => import('./commands/vapid.ts'),
 }
 
 function help(): string {
@@ -24,6 +26,8 @@ function help(): string {
     '  audit verify                               verify the hash chain of the audit log',
     '  backup FILE                                write a logical backup of the database to FILE',
     '  restore FILE                               restore a backup into an empty database',
+    '  worker [--drain]                           run the notification dispatcher (until SIGTERM, or until drained)',
+    '  vapid show | rotate                        print or replace the web push (VAPID) key pair',
     '',
     'Roles: administrator, commission_member, operator, trainer, volunteer_coordinator',
   ].join('\n')

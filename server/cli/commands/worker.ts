@@ -1,0 +1,74 @@
+// sargs worker [--drain]
+//
+// The notification dispatcher as its own process, against the app's database: DATABASE_URL for
+// PostgreSQL; on the embedded database through the running app's socket (server/cli/db.ts). Run
+// several to scale out (leases and SKIP LOCKED share the work), or set WORKER=off on the app to
+// send only from workers. SIGTERM or SIGINT: the batch in flight finishes, unsent claims are given
+// back, then it exits 0 (reliability row 5).
+// --drain: work until nothing is left to fan out or send, then exit (after an outage, or on the
+// embedded database while the app is stopped: the app cannot start while the worker holds it).
+import type https from 'node:https'
+import type { PrismaClient } from '#generated/prisma/client.ts'
+import { buildDispatcher } from '#notify/dispatch/build-dispatcher.ts'
+import type { DispatcherOptions } from '#notify/dispatch/dispatcher.ts'
+import { parseEnv } from '../../env.ts'
+import { UsageError } from '../main.ts'
+import { describeDatabase, withCliDatabase } from '../db.ts'
+
+export const usage = 'worker [--drain]                           run the notification dispatcher (until SIGTERM, or until drained)'
+
+export type WorkerOptions = { drain: boolean }
+
+export function parseWorkerArgs(args: string[]): WorkerOptions {
+  const unknown = args.find((a) => a !== '--drain')
+  if (unknown !== undefined) throw new UsageError(`unexpected argument "${unknown}" (usage: sargs ${usage.split('  ')[0]})`)
+  return { drain: args.includes('--drain') }
+}
+
+export type RunWorkerOptions = WorkerOptions & {
+  prisma: PrismaClient
+  vapidSubject: string
+  /** resolves when the worker should stop (SIGTERM); not used with drain */
+  stopSignal: Promise<string>
+  print?: (line: string) => void
+  tuning?: Omit<Partial<DispatcherOptions>, 'prisma' | 'routes' | 'exerciseSink'>
+  /** HTTPS agent for the push services (tests: one that trusts the fake push service) */
+  agent?: https.Agent
+  /** how long --drain may take before it gives up (default one hour) */
+  drainTimeoutMs?: number
+}
+
+/** Run until stopped (or drained). Returns the exit code. */
+export async function runWorker(options: RunWorkerOptions): Promise<number> {
+  const print = options.print ?? console.log
+  const dispatcher = await buildDispatcher({ prisma: options.prisma, vapidSubject: options.vapidSubject, tuning: options.tuning, agent: options.agent })
+  if (options.drain) {
+    print(`worker ${dispatcher.id}: draining`)
+    await dispatcher.drain({ timeoutMs: options.drainTimeoutMs ?? 60 * 60_000, idleMs: 200 })
+    print(`worker ${dispatcher.id}: nothing left to send`)
+    return 0
+  }
+  dispatcher.start()
+  print(`worker ${dispatcher.id}: started`)
+  const signal = await options.stopSignal
+  print(`worker ${dispatcher.id}: ${signal}, finishing the batch in flight`)
+  await dispatcher.stop()
+  print(`worker ${dispatcher.id}: stopped`)
+  return 0
+}
+
+export async function run(args: string[]): Promise<number> {
+  const options = parseWorkerArgs(args)
+  const env = parseEnv()
+  const stopSignal = new Promise<string>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'))
+    process.once('SIGINT', () => resolve('SIGINT'))
+  })
+  return withCliDatabase(async (db) => {
+    console.log(`(${describeDatabase(db)})`)
+    if (db.via === 'embedded' && !options.drain) {
+      console.log('Note: the Sargs server is not running; this worker holds the embedded database until it stops.')
+    }
+    return runWorker({ ...options, prisma: db.prisma, vapidSubject: env.vapidSubject, stopSignal })
+  })
+}
