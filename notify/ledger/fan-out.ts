@@ -3,21 +3,14 @@
 // ON CONFLICT DO NOTHING per batch (the unique alert × channel × recipient makes a repeated batch
 // harmless, and gives one message per address per alert). The alert row is locked FOR UPDATE SKIP
 // LOCKED while a worker fans it out, so two workers never work on the same alert at once.
-import { bbox as turfBbox, booleanPointInPolygon } from '@turf/turf'
-import type { Feature, MultiPolygon, Polygon } from 'geojson'
+import type { MultiPolygon, Polygon } from 'geojson'
 import type { PrismaClient } from '#generated/prisma/client.ts'
 import type { AlertSeverity } from '#generated/prisma/enums.ts'
+import type { AlertAreaGeometry } from '#notify/cap/alert-area.ts'
+import { selectAreaRecipientsBatch } from '#notify/targeting/select-area-recipients.ts'
 import { fanOutReferences, fanOutReferencesOnly, REFERENCES_SETTLED_SQL, stopSupersededFanOut, type ReferencingAlert } from './fan-out-references.ts'
 
 export const WEB_PUSH_CHANNEL = 'webpush'
-
-const severityRank: Record<AlertSeverity, number> = { Unknown: 0, Minor: 1, Moderate: 2, Severe: 3, Extreme: 4 }
-
-/** Does a subscriber who asked for `minSeverity` and above want an alert of `severity`? */
-export function wantsSeverity(minSeverity: AlertSeverity, severity: AlertSeverity): boolean {
-  // an alert of unknown severity reaches everyone
-  return severity === 'Unknown' || severityRank[severity] >= severityRank[minSeverity]
-}
 
 export type FanOutResult = { alertId: string; candidates: number; inserted: number; done: boolean }
 
@@ -36,27 +29,9 @@ export async function fanOutBatch(prisma: PrismaClient, options: { batchSize?: n
     // superseded meanwhile: stop; a Cancel (or an alert without an area channel): only who was reached
     if (alert.supersededAt) return stopSupersededFanOut(tx, alert.id)
     if (alert.msgType === 'Cancel' || !alert.channels.includes(WEB_PUSH_CHANNEL)) return fanOutReferencesOnly(tx, alert)
-    const area: Feature<Polygon | MultiPolygon> = { type: 'Feature', properties: {}, geometry: alert.area }
-    const [minX, minY, maxX, maxY] = turfBbox(area)
-    const candidates = await tx.$queryRawUnsafe<{ id: string; places: [number, number][]; minSeverity: AlertSeverity }[]>(
-      `SELECT "id", "places", "minSeverity" FROM "PushSubscription"
-        WHERE "id" > $1 AND "maxLng" >= $2 AND "minLng" <= $3 AND "maxLat" >= $4 AND "minLat" <= $5
-        ORDER BY "id" LIMIT $6::int`,
-      alert.fanoutCursor ?? '',
-      minX,
-      maxX,
-      minY,
-      maxY,
-      batchSize,
-    )
-    const recipients: string[] = []
-    for (const candidate of candidates) {
-      if (!wantsSeverity(candidate.minSeverity, alert.severity)) continue
-      const inside = candidate.places.some(
-        ([lng, lat]) => lng >= minX && lng <= maxX && lat >= minY && lat <= maxY && booleanPointInPolygon([lng, lat], area),
-      )
-      if (inside) recipients.push(candidate.id)
-    }
+    // the spatial index (notify/targeting): recipients in the area, once per address, in batches
+    const selected = await selectAreaRecipientsBatch(tx, { area: alert.area as AlertAreaGeometry, severity: alert.severity, after: alert.fanoutCursor, batchSize })
+    const recipients = selected.recipients
     let inserted = 0
     if (recipients.length > 0) {
       inserted = await tx.$executeRawUnsafe(
@@ -69,7 +44,7 @@ export async function fanOutBatch(prisma: PrismaClient, options: { batchSize?: n
         JSON.stringify(recipients),
       )
     }
-    let done = candidates.length < batchSize
+    let done = selected.done
     if (done) {
       // an Update also reaches everyone the alerts it refers to reached (decision 008)
       const reached = await fanOutReferences(tx, alert)
@@ -79,9 +54,9 @@ export async function fanOutBatch(prisma: PrismaClient, options: { batchSize?: n
     await tx.$executeRawUnsafe(
       `UPDATE "Alert" SET "fanoutCursor" = $2, "fanoutDoneAt" = CASE WHEN $3::boolean THEN now() END WHERE "id" = $1`,
       alert.id,
-      candidates.at(-1)?.id ?? alert.fanoutCursor,
+      selected.cursor,
       done,
     )
-    return { alertId: alert.id, candidates: candidates.length, inserted, done }
+    return { alertId: alert.id, candidates: selected.candidates, inserted, done }
   })
 }
