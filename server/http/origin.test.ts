@@ -149,6 +149,50 @@ describe('Origin check', () => {
     })
   })
 
+  describe('bearer-token machine API (POST /api/cap)', () => {
+    async function startCap() {
+      const app = express()
+      app.use(originCheck({ trustProxy: false, publicOrigin: 'https://sargs.jelgava.lv' }))
+      app.all(['/api/cap', '/api/cap/', '/thing', '/API/CAP'], (req, res) => {
+        res.status(200).type('text/plain').send(`reached ${req.path}`)
+      })
+      server = await listen(app)
+      return server
+    }
+    const bearer = { authorization: 'Bearer sargs_abc' }
+
+    it('lets a POST with a bearer token and no Origin, no cookie through to /api/cap only', async () => {
+      const { port } = await startCap()
+      const ok = await rawRequest({ port, method: 'POST', path: '/api/cap', headers: bearer })
+      expect(ok.status).toBe(200)
+      expect((await rawRequest({ port, method: 'POST', path: '/api/cap?x=1', headers: bearer })).status).toBe(200)
+      // the token decides there, not the Origin: a foreign Origin without cookies borrows nothing
+      expect((await rawRequest({ port, method: 'POST', path: '/api/cap', headers: { ...bearer, origin: 'https://meteo.example' } })).status).toBe(200)
+      for (const path of ['/thing', '/api/cap/', '/API/CAP']) {
+        const res = await rawRequest({ port, method: 'POST', path, headers: bearer })
+        expect(res.status, path).toBe(403)
+      }
+    })
+
+    it('a request carrying any cookie is Origin-checked as always, bearer or not', async () => {
+      const { port } = await startCap()
+      for (const cookie of ['sargs_session=abc', '']) {
+        const res = await rawRequest({ port, method: 'POST', path: '/api/cap', headers: { ...bearer, cookie } })
+        expect(res.status, cookie).toBe(403)
+      }
+      const sameOrigin = await rawRequest({ port, method: 'POST', path: '/api/cap', headers: { ...bearer, cookie: 'a=b', origin: 'https://sargs.jelgava.lv' } })
+      expect(sameOrigin.status).toBe(200)
+    })
+
+    it('without a bearer token /api/cap is Origin-checked like every path', async () => {
+      const { port } = await startCap()
+      for (const authorization of [undefined, 'Basic YTpi', 'Bearer ', 'Bearer']) {
+        const res = await rawRequest({ port, method: 'POST', path: '/api/cap', headers: authorization === undefined ? {} : { authorization } })
+        expect(res.status, String(authorization)).toBe(403)
+      }
+    })
+  })
+
   describe('behind a proxy (TRUST_PROXY)', () => {
     const viaProxy = {
       host: '127.0.0.1',

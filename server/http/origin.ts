@@ -27,9 +27,27 @@ export function isAllowedOrigin(
   return headers.secFetchSite === 'same-origin'
 }
 
+/**
+ * Machine APIs authorised by a bearer token alone (POST /api/cap). A request that carries a bearer
+ * token and NO cookie holds no ambient authority a foreign page could borrow — a browser only sends
+ * an Authorization header a script set, and a cross-origin script would need a CORS preflight these
+ * paths never grant — so the Origin check does not apply to it. A request with any Cookie header is
+ * checked as always, so cookie-authenticated requests are never let through by this exemption.
+ */
+export const bearerTokenPaths: ReadonlySet<string> = new Set(['/api/cap'])
+
+export function isBearerTokenRequest(req: Pick<Request, 'path' | 'get'>): boolean {
+  return (
+    bearerTokenPaths.has(req.path) &&
+    /^Bearer\s+\S/i.test(req.get('authorization') ?? '') &&
+    req.get('cookie') === undefined
+  )
+}
+
 export function originCheck(options: OriginOptions) {
   return (req: Request, res: Response, next: NextFunction) => {
     if (SAFE_METHODS.has(req.method)) return next()
+    if (isBearerTokenRequest(req)) return next()
     // With PUBLIC_URL set only that origin counts (a DNS-rebinding page cannot pose as us);
     // without it, the origin the request was addressed to.
     const allowed = options.publicOrigin
