@@ -11,6 +11,7 @@ const commands: Record<string, () => Promise<Command>> = {
   audit: () => import('./commands/audit.ts'),
   backup: () => import('./commands/backup.ts'),
   restore: () => import('./commands/restore.ts'),
+  token: () => import('./commands/token.ts'),
   worker: () => import('./commands/worker.ts'),
   vapid: () => import('./commands/vapid.ts'),
 }
@@ -26,6 +27,10 @@ function help(): string {
     '  audit verify                               verify the hash chain of the audit log',
     '  backup FILE                                write a logical backup of the database to FILE',
     '  restore FILE                               restore a backup into an empty database',
+    '  token create --name N --scope alerts:issue [--mode issue|draft]',
+    '                                             create a machine API token (POST /api/cap); prints the secret once',
+    '  token list                                 list API tokens (never their secrets)',
+    '  token revoke --name N                      revoke an API token at once',
     '  worker [--drain]                           run the notification dispatcher (until SIGTERM, or until drained)',
     '  vapid show | rotate                        print or replace the web push (VAPID) key pair',
     '',
