@@ -56,6 +56,43 @@ describe('fake push service', () => {
     expect(push.refused.slice(-2).map((r) => r.reason)).toEqual([expect.stringMatching(/^decrypt:/), 'missing or bad TTL'])
   })
 
+  it('holds pushes for an offline device, a later push with the same Topic replacing the stored one (RFC 8030 5.4)', async () => {
+    const subscription = push.createSubscription()
+    push.offline(subscription.id)
+    const send = (text: string, topic?: string) =>
+      webpush.sendNotification(subscription, text, { vapidDetails, agent: push.agent, TTL: 60, ...(topic ? { topic } : {}) })
+    await send('pirmais', 'pludi')
+    await send('otrais', 'pludi')
+    await send('bez tēmas')
+    expect(push.delivered.filter((p) => p.subscriptionId === subscription.id)).toEqual([])
+    push.online(subscription.id)
+    expect(push.delivered.filter((p) => p.subscriptionId === subscription.id).map((p) => p.plaintext)).toEqual(['otrais', 'bez tēmas'])
+    expect(push.received.filter((p) => p.subscriptionId === subscription.id)).toHaveLength(3)
+  })
+
+  it('answers late with latency, and keeps a push whose answer is lost (accept-then-hang)', async () => {
+    const service = await startFakePushService()
+    try {
+      const subscription = service.createSubscription()
+      service.latency(60_000)
+      let answered = false
+      const slow = webpush.sendNotification(subscription, 'lēni', { vapidDetails, agent: service.agent, TTL: 5, timeout: 120_000 })
+        .then((response) => (answered = true, response))
+      // stored at once, answered later
+      while (service.received.length === 0) await new Promise((r) => setTimeout(r, 10))
+      expect(answered).toBe(false)
+      service.latency(0)
+      slow.catch(() => undefined) // cut when the service closes
+      service.fault(subscription.id, { kind: 'accept-then-hang' }, 1)
+      const lost = webpush.sendNotification(subscription, 'pazudis', { vapidDetails, agent: service.agent, TTL: 5, timeout: 500 })
+      await expect(lost).rejects.toThrow()
+      expect(service.received.map((p) => p.plaintext)).toEqual(['lēni', 'pazudis'])
+      expect(answered).toBe(false)
+    } finally {
+      await service.close()
+    }
+  })
+
   it('injects 5xx at the configured rate, reproducibly', async () => {
     const service = await startFakePushService()
     try {

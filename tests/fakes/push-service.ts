@@ -113,6 +113,7 @@ export async function startFakePushService(options: FakePushServiceOptions = {})
   const faults = new Map<string, { fault: Fault; left: number }>()
   const hanging = new Set<ServerResponse>()
   const offline = new Map<string, ReceivedPush[]>()
+  const late = new Set<NodeJS.Timeout>()
   let latencyMs = 0
   let rate: { fraction: number; status: number; state: number } | undefined
   let expectedKey: string | undefined
@@ -167,6 +168,7 @@ export async function startFakePushService(options: FakePushServiceOptions = {})
       if (stored) service.delivered.push(...stored)
     },
     async close() {
+      for (const timer of late) clearTimeout(timer)
       for (const response of hanging) response.socket?.destroy()
       agent.destroy()
       server.closeAllConnections()
@@ -285,8 +287,15 @@ export async function startFakePushService(options: FakePushServiceOptions = {})
       response.writeHead(201, { location: `${origin}/message/${messageId}` })
       response.end()
     }
-    if (answer > 0) setTimeout(respond, answer)
-    else respond()
+    if (answer > 0) {
+      hanging.add(response) // cut on close
+      const timer = setTimeout(() => {
+        late.delete(timer)
+        hanging.delete(response)
+        respond()
+      }, answer)
+      late.add(timer)
+    } else respond()
   }
 
   return service
