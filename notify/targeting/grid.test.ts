@@ -45,6 +45,17 @@ describe('coverArea', () => {
     })
   }
 
+  it('counts a place on an edge or a vertex as inside', () => {
+    const polygons = areaPolygons(AREAS.concave)
+    expect(pointInArea(polygons, 23.5, 56.5)).toBe(true)
+    expect(pointInArea(polygons, 23.5, 56.6)).toBe(true)
+    expect(pointInArea(polygons, 23.7, 56.5)).toBe(true)
+    expect(pointInArea(polygons, 23.7, 56.76)).toBe(true)
+    expect(pointInArea(polygons, 23.74, 56.56)).toBe(true)
+    expect(pointInArea(polygons, 23.74, 56.6)).toBe(false)
+    expect(pointInArea(polygons, 23.4999, 56.6)).toBe(false)
+  })
+
   it('places on cell edges and polygon vertices fall in a cell the cover holds', () => {
     const area = AREAS.concave
     const ranges = coverArea(area)

@@ -51,8 +51,8 @@ export function areaBbox(area: AlertAreaGeometry): Bbox {
 }
 
 /**
- * Point in area: inside any polygon (even-odd over its rings, so holes are out). Points exactly on
- * an edge may go either way — only in boundary cells, where every caller uses this same test.
+ * Point in area: on an edge of any ring (a place on the line is warned), or inside any polygon
+ * (even-odd over its rings, so holes are out).
  */
 export function pointInArea(polygons: Position[][][], x: number, y: number): boolean {
   for (const rings of polygons) {
@@ -61,12 +61,19 @@ export function pointInArea(polygons: Position[][][], x: number, y: number): boo
       for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
         const [xi, yi] = ring[i]
         const [xj, yj] = ring[j]
+        if (onSegment(x, y, xi, yi, xj, yj)) return true
         if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside
       }
     }
     if (inside) return true
   }
   return false
+}
+
+function onSegment(x: number, y: number, x1: number, y1: number, x2: number, y2: number): boolean {
+  if (x < Math.min(x1, x2) - 1e-12 || x > Math.max(x1, x2) + 1e-12 || y < Math.min(y1, y2) - 1e-12 || y > Math.max(y1, y2) + 1e-12) return false
+  const cross = (x2 - x1) * (y - y1) - (x - x1) * (y2 - y1)
+  return Math.abs(cross) <= 1e-12 * (Math.abs(x2 - x1) + Math.abs(y2 - y1))
 }
 
 /** The key ranges that cover the area, ascending and disjoint, each inside or boundary. */
