@@ -19,7 +19,8 @@ export function authorizeCompose(actor: Actor): void {
 /** The status of an alert being composed, saved or issued. */
 export function authorizeStatus(actor: Actor, status: string | undefined): void {
   authorizeCompose(actor)
-  if (status === 'Exercise' || allowed(actor, 'create:alert:any')) return
+  // no status yet: validation names the missing field
+  if (status === undefined || status === 'Exercise' || allowed(actor, 'create:alert:any')) return
   throw new AppError('FORBIDDEN', `${actor.label} may only compose exercise alerts`, {
     fields: { status: 'alerts:errors.statusNotAllowed' },
   })

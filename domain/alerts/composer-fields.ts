@@ -58,3 +58,7 @@ export function composerFieldOf(path: string, languages: readonly string[], draw
   if (parts[0] === 'status' || parts[0] === 'msgType' || parts[0] === 'note') return parts[0]
   return 'form'
 }
+
+// the CAP vocabularies and templates the composer offers (browser-safe constants of notify/cap)
+export { capCategories, capCertainties, capResponseTypes, capSeverities, capUrgencies } from '#notify/cap/types.ts'
+export { alertTemplateIds, alertTemplates, metPhenomena } from '#notify/cap/templates/alert-templates.ts'

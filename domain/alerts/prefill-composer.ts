@@ -25,6 +25,8 @@ export type PrefillComposerOptions = {
   msgType?: string | null
   phenomenon?: string | null
   shelter?: string | null
+  /** the area's name as residents know it (fills {{area}} and the drawn area's label) */
+  areaName?: string | null
   now?: Date
 }
 
@@ -48,6 +50,7 @@ export async function prefillComposer(options: PrefillComposerOptions): Promise<
   }
   const status: CapStatus = original && (original.status !== 'Actual' || mayIssueReal) ? original.status : defaultStatus
 
+  const areaName = options.areaName?.trim() || (original ? areaNameOf(original) : options.territory.name)
   let values: ComposerValues
   if (templateId) {
     const areas = original?.info[0]?.area ?? []
@@ -57,7 +60,7 @@ export async function prefillComposer(options: PrefillComposerOptions): Promise<
       sender: 'draft',
       sent: now,
       status,
-      areaName: original ? areaNameOf(original) : options.territory.name,
+      areaName,
       areas,
       phenomenon: options.phenomenon && options.phenomenon in metPhenomena ? (options.phenomenon as MetPhenomenon) : undefined,
       shelter: options.shelter ?? undefined,
@@ -80,6 +83,6 @@ export async function prefillComposer(options: PrefillComposerOptions): Promise<
     }
   }
   values.status = status
-  if (!values.areaLabel && !original) values.areaLabel = options.territory.name
+  if (!values.areaLabel && !original) values.areaLabel = areaName
   return { values, templateId, original: original && originalId ? { id: originalId, identifier: original.identifier } : null }
 }

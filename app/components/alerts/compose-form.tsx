@@ -1,0 +1,257 @@
+// The alert composer's form: status and message type (Update/Cancel name the alert they change),
+// what all languages share (category, urgency, severity, certainty, onset, expires), the texts per
+// language (lv, en, ru) and the area: named areas of the territory and/or an area drawn on the map
+// with the name residents know it by. Errors (i18n keys) show next to their input.
+import './compose.css'
+import { Form } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import {
+  capCategories,
+  capCertainties,
+  capSeverities,
+  capUrgencies,
+  composerLanguages,
+  composerMsgTypes,
+  composerStatuses,
+  type ComposerValues,
+} from '#domain/alerts/composer-fields.ts'
+import { FormError } from '~/components/app-shell'
+import { AreaSummary } from '~/components/incidents/incident-form'
+import { FieldError, InputField, SelectField, TextAreaField } from '~/components/incidents/form-controls'
+import type { DrawnArea } from '~/components/map/map-data'
+
+export type ComposeReferenceOption = { reference: string; headline: string; areaName: string; status: string }
+
+export function ComposeForm(props: {
+  values: ComposerValues
+  errors?: Record<string, string>
+  namedAreas: { id: string; name: string }[]
+  referenceable: ComposeReferenceOption[]
+  mayIssueReal: boolean
+  drawn: DrawnArea | null
+  submitting: boolean
+  submitLabel: string
+  /** hidden intent (the draft page's action has several) */
+  intent?: string
+}) {
+  const { t } = useTranslation('alerts')
+  const { values, errors = {} } = props
+  const statuses = props.mayIssueReal ? composerStatuses : (['Exercise'] as const)
+  const selectedRefs = new Set(values.references ?? [])
+  const selectedAreas = new Set(values.namedAreaIds ?? [])
+  const categories = new Set(values.category ?? [])
+  return (
+    <Form method="post" className="stack compose-form" data-testid="compose-form" noValidate>
+      {props.intent ? <input type="hidden" name="intent" value={props.intent} /> : null}
+      {values.templateId ? <input type="hidden" name="templateId" value={values.templateId} /> : null}
+      <FormError error={errors.form} />
+      <div className="row">
+        <SelectField name="status" label={t('compose.fields.status')} error={errors.status} defaultValue={values.status ?? statuses[0]}>
+          {statuses.map((s) => (
+            <option key={s} value={s}>
+              {t(`compose.status.${s}`)}
+            </option>
+          ))}
+        </SelectField>
+        <SelectField name="msgType" label={t('compose.fields.msgType')} error={errors.msgType} defaultValue={values.msgType ?? 'Alert'}>
+          {composerMsgTypes.map((m) => (
+            <option key={m} value={m}>
+              {t(`compose.msgType.${m}`)}
+            </option>
+          ))}
+        </SelectField>
+      </div>
+      <div className="field">
+        <label htmlFor="field-references">{t('compose.fields.references')}</label>
+        <select
+          id="field-references"
+          name="references"
+          multiple
+          size={Math.max(2, Math.min(5, props.referenceable.length + selectedRefs.size))}
+          defaultValue={[...selectedRefs]}
+          aria-invalid={errors.references ? true : undefined}
+          aria-describedby={errors.references ? 'field-references-error' : 'field-references-hint'}
+        >
+          {props.referenceable.map((r) => (
+            <option key={r.reference} value={r.reference}>
+              {`${r.headline} — ${r.areaName} (${t(`compose.status.${r.status}`, { defaultValue: r.status })})`}
+            </option>
+          ))}
+          {[...selectedRefs]
+            .filter((ref) => !props.referenceable.some((r) => r.reference === ref))
+            .map((ref) => (
+              <option key={ref} value={ref}>
+                {ref.split(',')[1] ?? ref}
+              </option>
+            ))}
+        </select>
+        <div className="hint" id="field-references-hint">
+          {props.referenceable.length ? t('compose.hints.references') : t('compose.hints.noReferences')}
+        </div>
+        <FieldError id="field-references" name="references" error={errors.references} />
+      </div>
+
+      <fieldset>
+        <legend>{t('compose.sections.common')}</legend>
+        <div className="field">
+          <label htmlFor="field-category">{t('compose.fields.category')}</label>
+          <select
+            id="field-category"
+            name="category"
+            multiple
+            defaultValue={[...categories]}
+            aria-invalid={errors.category ? true : undefined}
+            aria-describedby={errors.category ? 'field-category-error' : undefined}
+          >
+            {capCategories.map((c) => (
+              <option key={c} value={c}>
+                {t(`compose.category.${c}`)}
+              </option>
+            ))}
+          </select>
+          <FieldError id="field-category" name="category" error={errors.category} />
+        </div>
+        <div className="row">
+          <SelectField name="severity" label={t('compose.fields.severity')} error={errors.severity} defaultValue={values.severity ?? ''}>
+            <option value="">—</option>
+            {capSeverities.map((v) => (
+              <option key={v} value={v}>
+                {t(`compose.severity.${v}`)}
+              </option>
+            ))}
+          </SelectField>
+          <SelectField name="urgency" label={t('compose.fields.urgency')} error={errors.urgency} defaultValue={values.urgency ?? ''}>
+            <option value="">—</option>
+            {capUrgencies.map((v) => (
+              <option key={v} value={v}>
+                {t(`compose.urgency.${v}`)}
+              </option>
+            ))}
+          </SelectField>
+          <SelectField name="certainty" label={t('compose.fields.certainty')} error={errors.certainty} defaultValue={values.certainty ?? ''}>
+            <option value="">—</option>
+            {capCertainties.map((v) => (
+              <option key={v} value={v}>
+                {t(`compose.certainty.${v}`)}
+              </option>
+            ))}
+          </SelectField>
+        </div>
+        <div className="row">
+          <InputField name="onset" type="datetime-local" label={t('compose.fields.onset')} error={errors.onset} defaultValue={values.onset ?? ''} />
+          <InputField name="expires" type="datetime-local" label={t('compose.fields.expires')} error={errors.expires} defaultValue={values.expires ?? ''} />
+        </div>
+        {(values.responseType ?? []).map((r) => (
+          <input key={r} type="hidden" name="responseType" value={r} />
+        ))}
+      </fieldset>
+
+      {composerLanguages.map((language) => (
+        <fieldset key={language} data-testid={`compose-language-${language}`}>
+          <legend>
+            <span className="lang-tag">{language}</span>
+            {t(`compose.languages.${language}`)}
+          </legend>
+          {language !== 'lv' ? <div className="hint">{t('compose.hints.optionalLanguage')}</div> : null}
+          <InputField
+            name={`${language}.event`}
+            label={t('compose.fields.event')}
+            error={errors[`${language}.event`]}
+            defaultValue={values[`${language}.event`] ?? ''}
+            maxLength={200}
+            lang={language}
+          />
+          <InputField
+            name={`${language}.headline`}
+            label={t('compose.fields.headline')}
+            error={errors[`${language}.headline`]}
+            defaultValue={values[`${language}.headline`] ?? ''}
+            maxLength={160}
+            lang={language}
+          />
+          <TextAreaField
+            name={`${language}.description`}
+            label={t('compose.fields.description')}
+            error={errors[`${language}.description`]}
+            defaultValue={values[`${language}.description`] ?? ''}
+            rows={3}
+            maxLength={8000}
+            lang={language}
+          />
+          <TextAreaField
+            name={`${language}.instruction`}
+            label={t('compose.fields.instruction')}
+            error={errors[`${language}.instruction`]}
+            defaultValue={values[`${language}.instruction`] ?? ''}
+            rows={2}
+            maxLength={4000}
+            lang={language}
+          />
+        </fieldset>
+      ))}
+
+      <fieldset data-testid="compose-area">
+        <legend>{t('compose.sections.area')}</legend>
+        <div className="field">
+          <span className="label">{t('compose.fields.namedAreas')}</span>
+          <div className="check-grid" role="group" aria-label={t('compose.fields.namedAreas')}>
+            {props.namedAreas.map((a) => (
+              <label key={a.id}>
+                <input type="checkbox" name="namedAreaIds" value={a.id} defaultChecked={selectedAreas.has(a.id)} data-testid="named-area" />
+                {a.name}
+              </label>
+            ))}
+          </div>
+          <FieldError id="field-namedAreaIds" name="namedAreaIds" error={errors.namedAreaIds} />
+        </div>
+        <div className="field" data-testid="area-field">
+          <span className="label">{t('compose.fields.drawnArea')}</span>
+          <input type="hidden" name="area" value={props.drawn ? JSON.stringify(props.drawn) : ''} data-testid="area-input" />
+          <div data-testid="area-summary">
+            <AreaSummary area={props.drawn} />
+          </div>
+          <div className="hint">{t('compose.hints.drawArea')}</div>
+          <FieldError id="field-area" name="area" error={errors.area} />
+        </div>
+        <InputField
+          name="areaLabel"
+          label={t('compose.fields.areaLabel')}
+          hint={t('compose.hints.areaLabel')}
+          error={errors.areaLabel}
+          defaultValue={values.areaLabel ?? ''}
+          maxLength={200}
+          autoComplete="off"
+        />
+      </fieldset>
+
+      <div className="row actions">
+        <button type="submit" className="btn btn-primary" data-testid="compose-submit" disabled={props.submitting}>
+          {props.submitLabel}
+        </button>
+      </div>
+    </Form>
+  )
+}
+
+const asArray = (v: unknown) => (Array.isArray(v) ? v : v === undefined ? [] : [v]) as string[]
+
+/** Submitted values (formToObject: one checked box is a string) in the form's shape. */
+export function submittedValues(values: Record<string, unknown>): ComposerValues {
+  return {
+    ...values,
+    references: asArray(values.references),
+    category: asArray(values.category),
+    responseType: asArray(values.responseType),
+    namedAreaIds: asArray(values.namedAreaIds),
+  } as ComposerValues
+}
+
+/** The drawn area the form carries (JSON), for the map's initial state. */
+export function parseDrawn(value: string | undefined): DrawnArea | null {
+  if (!value) return null
+  try {
+    return JSON.parse(value) as DrawnArea
+  } catch {
+    return null
+  }
+}
