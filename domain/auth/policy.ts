@@ -24,6 +24,18 @@ export const permissions = [
   // approve or reject an Actual alert someone else submitted
   'approve:alert:any',
   'manage:settings:any',
+  // material reserves (issue 5, decision 010): stock, cards, reports, needs calculator
+  'read:reserves:any',
+  // hand out stock to an incident, a shelter or a named recipient
+  'issue:reserves:any',
+  // receipts, transfers, write-offs, stocktakes, warehouses, catalogue, minimum levels
+  'manage:reserves:any',
+  // shelters (issue 5, decision 011): registry, map layer, occupancy, inspections
+  'read:shelter:any',
+  // open and close shelters, check people in and out (households when switched on)
+  'operate:shelter:any',
+  // create and edit shelters, CSV import, inspections and defects, QR codes
+  'manage:shelter:any',
 ] as const
 export type Permission = (typeof permissions)[number]
 
@@ -40,12 +52,16 @@ const incidentWork: Permission[] = [
 
 const alertWork: Permission[] = ['read:alert:any', 'create:alert:any', 'create:alert:exercise']
 
+const reservesWork: Permission[] = ['read:reserves:any', 'issue:reserves:any', 'manage:reserves:any']
+
+const shelterWork: Permission[] = ['read:shelter:any', 'operate:shelter:any', 'manage:shelter:any']
+
 export const rolePermissions: Record<Role, readonly Permission[]> = {
-  ADMINISTRATOR: [...incidentWork, ...alertWork, 'approve:alert:any', 'read:user:any', 'manage:user:any', 'read:audit:any', 'manage:settings:any'],
-  COMMISSION_MEMBER: [...incidentWork, ...alertWork, 'approve:alert:any', 'read:user:any', 'read:audit:any'],
-  OPERATOR: [...incidentWork, ...alertWork, 'read:user:any'],
-  TRAINER: ['read:incident:any', 'read:task:any', 'read:alert:any', 'create:alert:exercise'],
-  VOLUNTEER_COORDINATOR: ['read:incident:any', 'read:task:any', 'update:task:any', 'create:log-entry:any'],
+  ADMINISTRATOR: [...incidentWork, ...alertWork, ...reservesWork, ...shelterWork, 'approve:alert:any', 'read:user:any', 'manage:user:any', 'read:audit:any', 'manage:settings:any'],
+  COMMISSION_MEMBER: [...incidentWork, ...alertWork, ...reservesWork, ...shelterWork, 'approve:alert:any', 'read:user:any', 'read:audit:any'],
+  OPERATOR: [...incidentWork, ...alertWork, ...reservesWork, ...shelterWork, 'read:user:any'],
+  TRAINER: ['read:incident:any', 'read:task:any', 'read:alert:any', 'create:alert:exercise', 'read:reserves:any', 'read:shelter:any'],
+  VOLUNTEER_COORDINATOR: ['read:incident:any', 'read:task:any', 'update:task:any', 'create:log-entry:any', 'read:reserves:any', 'issue:reserves:any', 'read:shelter:any', 'operate:shelter:any'],
 }
 
 export const roles = Object.keys(rolePermissions) as Role[]

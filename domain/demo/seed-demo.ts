@@ -1,5 +1,6 @@
 // Seeds the demo municipality (Jelgava): territory, neighbourhoods, sample incidents with log
-// entries and tasks, all flagged demo=true, in ONE transaction with one audit row.
+// entries and tasks, material reserves (demo-reserves.ts), all flagged demo=true, in ONE
+// transaction with one audit row.
 // Idempotent: returns false (and writes nothing) when
 //   - onlyIfEmpty and any territory exists (first start of a configured instance), or
 //   - the demo territory already exists.
@@ -9,6 +10,8 @@ import { circleToPolygon, validatePolygonShape } from '#domain/geo/validate-area
 import { nextReference, isUniqueViolation } from '#domain/incidents/next-reference.ts'
 import { territoryCode } from '#domain/territory/territory-code.ts'
 import { demoHour, jelgavaIncidents } from './demo-incidents.ts'
+import { seedDemoReserves } from './demo-reserves.ts'
+import { seedDemoShelters } from './demo-shelters.ts'
 import { jelgavaAreas, jelgavaTerritory } from './jelgava.ts'
 
 export type SeedDemoOptions = {
@@ -110,12 +113,16 @@ export async function seedDemo(options: SeedDemoOptions): Promise<boolean> {
         }
       }
 
+      const reserves = await seedDemoReserves(tx, { territoryId: territory.id, now, actorLabel: options.actorLabel ?? 'system' })
+      const flood = await tx.incident.findFirst({ where: { territoryId: territory.id, type: 'FLOOD', status: 'ACTIVE' }, select: { id: true } })
+      const shelters = await seedDemoShelters(tx, { territoryId: territory.id, floodIncidentId: flood?.id ?? null, now, actorLabel: options.actorLabel ?? 'system' })
+
       await recordAudit(tx, {
         actorLabel: options.actorLabel ?? 'system',
         action: 'demo.seeded',
         entityType: 'Territory',
         entityId: territory.id,
-        data: { slug: territory.slug, namedAreas: jelgavaAreas.length, incidents: references },
+        data: { slug: territory.slug, namedAreas: jelgavaAreas.length, incidents: references, reserves, shelters },
       })
       return true
     })

@@ -3,8 +3,8 @@
 // corrects (which must belong to the same incident).
 import type { PrismaClient } from '#generated/prisma/client.ts'
 import type { Actor } from '#domain/auth/actor.ts'
-import { recordAudit } from '#domain/audit/record-audit.ts'
 import { AppError } from '#domain/errors.ts'
+import { appendLogEntry } from './append-log-entry.ts'
 import type { RealtimePublisher } from '#domain/runtime.ts'
 import { authorize } from './authorize.ts'
 import { lockIncident } from './lock-incident.ts'
@@ -47,35 +47,14 @@ export async function addLogEntry(options: AddLogEntryOptions): Promise<LogEntry
         })
       }
     }
-    const entry = await tx.incidentLogEntry.create({
-      data: {
-        incidentId: incident.id,
-        authorId: actor.id,
-        occurredAt: input.occurredAt,
-        body: input.body,
-        significant: input.significant,
-        correctsId: input.correctsId ?? null,
-        createdAt: now,
-      },
-      include: { author: { select: { name: true } } },
-    })
-    // the incident's "last update" moves with its log
-    await tx.incident.update({ where: { id: incident.id }, data: { updatedAt: now } })
-    await recordAudit(tx, {
-      actorId: actor.id,
-      actorLabel: actor.label,
-      action: 'log-entry.created',
-      entityType: 'IncidentLogEntry',
-      entityId: entry.id,
-      ip: actor.ip,
-      data: {
-        incidentId: incident.id,
-        reference: incident.reference,
-        occurredAt: input.occurredAt.toISOString(),
-        body: input.body,
-        significant: input.significant,
-        correctsId: input.correctsId ?? null,
-      },
+    const entry = await appendLogEntry(tx, {
+      actor,
+      incident,
+      occurredAt: input.occurredAt,
+      body: input.body,
+      significant: input.significant,
+      correctsId: input.correctsId ?? null,
+      now,
     })
     return { entry, territoryId: incident.territoryId }
   })
