@@ -22,7 +22,7 @@ describeEachBackend('issueCapAlert', (backend) => {
 
   async function setup() {
     const prisma = db().prisma
-    await seedDemo({ prisma })
+    await seedDemo({ prisma, onlyIfEmpty: false })
     const territory = await prisma.territory.findFirstOrThrow({ include: { namedAreas: true } })
     return { prisma, territory }
   }
@@ -111,6 +111,17 @@ describeEachBackend('issueCapAlert', (backend) => {
     // an exercise needs no approval
     const exercise = await compose(prisma, territory, { status: 'Exercise' })
     expect((await issueCapAlert({ prisma, alert: exercise, actor: operator, idempotencyKey: randomUUID() })).created).toBe(true)
+  })
+
+  it('refuses an alert that has expired already (nothing issued)', async () => {
+    const { prisma, territory } = await setup()
+    const actor = await actorOf(prisma, 'OPERATOR')
+    const alert = await compose(prisma, territory, { sent: formatCapTime(Date.now() - 7200_000) })
+    const stale = { ...alert, info: alert.info.map((i) => ({ ...i, expires: formatCapTime(Date.now() - 60_000) })) }
+    const e = await error(issueCapAlert({ prisma, alert: stale, actor, idempotencyKey: randomUUID() }))
+    expect(e.code).toBe('INVALID_INPUT')
+    expect(e.fields).toEqual({ 'info.0.expires': 'alerts:errors.expiresInPast', 'info.1.expires': 'alerts:errors.expiresInPast' })
+    expect(await prisma.alert.count()).toBe(0)
   })
 
   it('a named area of the territory is a geocode; an unknown one is a field error', async () => {

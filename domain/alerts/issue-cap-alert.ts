@@ -16,6 +16,7 @@ import type { PolygonalGeometry } from '#domain/geo/types.ts'
 import { getRuntime, type Runtime } from '#domain/runtime.ts'
 import { alertAreaGeometry, type AlertAreaGeometry } from '#notify/cap/alert-area.ts'
 import { checkReferences, type ReferencedAlert } from '#notify/cap/check-references.ts'
+import { capTimeToMs } from '#notify/cap/cap-time.ts'
 import { capErrors, type CapAlert, type CapValuePair } from '#notify/cap/types.ts'
 import { alertExpiresMs } from '#notify/feeds/select-alerts.ts'
 import { issueAlert } from '#notify/ledger/issue-alert.ts'
@@ -82,6 +83,7 @@ export async function issueCapAlert(options: IssueCapAlertOptions): Promise<Issu
   const status = asAlertStatus(alert.status)
   const msgType = asAlertMsgType(alert.msgType)
   authorizeIssue(actor, status)
+  refuseExpired(alert, now)
 
   if (status === 'Actual' && alert.scope === 'Public' && (await approvalRequired(prisma))) {
     if (!options.approvedById) {
@@ -243,6 +245,16 @@ function unknownGeocodes(alert: CapAlert, namedAreas: Map<string, unknown>): voi
     ),
   )
   if (Object.keys(fields).length) throw new AppError('INVALID_INPUT', 'Unknown named area', { fields })
+}
+
+/** An alert whose every info block has expired would be sent to say nothing in force (a Cancel may). */
+function refuseExpired(alert: CapAlert, now: Date): void {
+  if (alert.msgType === 'Cancel' || alert.info.length === 0) return
+  const expired = alert.info.map((info, i) => [i, info.expires ? capTimeToMs(info.expires) <= now.getTime() : false] as const)
+  if (!expired.every(([, past]) => past)) return
+  throw new AppError('INVALID_INPUT', 'The alert has expired already', {
+    fields: Object.fromEntries(expired.map(([i]) => [`info.${i}.expires`, 'alerts:errors.expiresInPast'])),
+  })
 }
 
 function asAlertStatus(status: CapAlert['status']): AlertStatus {

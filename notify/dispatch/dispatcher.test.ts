@@ -250,7 +250,9 @@ describeEachBackend('dispatcher', (backend) => {
     const fine = await subscribe(prisma)
     push.fault(slow.id, { kind: 'hang' }, 1)
     const seen: string[] = []
-    const { d } = dispatcher({ sendTimeoutMs: 300 })
+    // long enough that a healthy push on a loaded 2-core machine is never cut off (a cut-off push
+    // that the fake accepted would be received twice)
+    const { d } = dispatcher({ sendTimeoutMs: 1500 })
     const adapter = d['options'].routes[0].adapter
     const send = adapter.send.bind(adapter)
     adapter.send = (message, ctx) => {
