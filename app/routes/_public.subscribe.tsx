@@ -1,0 +1,39 @@
+// /subscribe: a resident chooses places (tap the map, the device's location, or a named area —
+// stored as a few sample points inside it), languages and the lowest severity, then presses
+// Subscribe: only then does the browser ask for permission to show notifications. The page knows
+// this browser's subscription and unsubscribes in one tap. Web push needs JavaScript; without it
+// the page says so and points to the alert list and the feeds.
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { useLoaderData } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { prisma } from '#domain/runtime.ts'
+import { subscriptionLimits } from '#domain/subscriptions/limits.ts'
+import { loadSubscribePage } from '~/components/public/public-alerts.server'
+import { SubscribeForm } from '~/components/public/subscribe-form'
+import { getLanguage } from '~/utils/i18n.server'
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const language = await getLanguage(request)
+  return { ...(await loadSubscribePage({ prisma: prisma() })), language, maxPlaces: subscriptionLimits.maxPlaces }
+}
+
+export const meta: MetaFunction = () => [{ title: 'Sargs · Subscribe' }]
+
+export default function Subscribe() {
+  const { territory, areas, language, maxPlaces } = useLoaderData<typeof loader>()
+  const { t } = useTranslation('public')
+  if (!territory) return <p>{t('alerts.noTerritory')}</p>
+  return (
+    <div className="subscribe" data-testid="subscribe-page">
+      <h1>{t('subscribe.title', { territory: territory.name })}</h1>
+      <p className="lead">{t('subscribe.intro')}</p>
+      <noscript>
+        <p className="notice" data-testid="subscribe-noscript">
+          {t('subscribe.noScript')}
+        </p>
+      </noscript>
+      <SubscribeForm territory={territory} areas={areas} pageLanguage={language} maxPlaces={maxPlaces} />
+      <p className="small muted privacy">{t('subscribe.privacy')}</p>
+    </div>
+  )
+}
