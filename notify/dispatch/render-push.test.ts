@@ -17,6 +17,14 @@ describe('render push', () => {
     expect(pickInfo(alert([info('ru-RU', 'Шторм')]), ['de'])?.headline).toBe('Шторм')
   })
 
+  it('an exercise or test carries its marking in the headline in the reader\'s language; a real alert none (decision 006)', () => {
+    const infos = [info('lv-LV', 'Vētra'), info('en-GB', 'Storm'), info('ru-RU', 'Шторм')]
+    const headline = (status: CapAlert['status'], lang: string) => (JSON.parse(renderPushPayload(alert(infos, { status }), [lang], 3993)) as PushPayload).headline
+    expect(['lv', 'en', 'ru'].map((l) => headline('Exercise', l))).toEqual(['MĀCĪBAS: Vētra', 'EXERCISE: Storm', 'УЧЕНИЯ: Шторм'])
+    expect(['lv', 'en', 'ru'].map((l) => headline('Test', l))).toEqual(['TESTS: Vētra', 'TEST: Storm', 'ТЕСТ: Шторм'])
+    expect(['lv', 'en', 'ru'].map((l) => headline('Actual', l))).toEqual(['Vētra', 'Storm', 'Шторм'])
+  })
+
   it('shortens the description so the payload fits, keeping valid UTF-8 JSON', () => {
     const a = alert([info('lv-LV', 'Vētra', 'ļ'.repeat(5000))])
     const text = renderPushPayload(a, ['lv'], 3993)

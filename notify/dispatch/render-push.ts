@@ -2,6 +2,7 @@
 // small enough for a push service (the description and instruction are shortened when needed).
 import { createHash } from 'node:crypto'
 import { pickInfo } from '#notify/cap/languages.ts'
+import { markedHeadline } from '#notify/cap/status-marking.ts'
 import type { CapAlert } from '#notify/cap/types.ts'
 import type { WebPushUrgency } from '#notify/channels/web-push.ts'
 
@@ -32,7 +33,8 @@ export function renderPushPayload(alert: CapAlert, languages: string[], maxBytes
     event: info?.event ?? '',
     severity: info?.severity ?? 'Unknown',
     urgency: info?.urgency ?? 'Unknown',
-    headline: info?.headline ?? info?.event ?? '',
+    // an exercise or test carries its marking in the headline, in the reader's language (decision 006)
+    headline: markedHeadline(alert.status, info?.language ?? 'lv', info?.headline ?? info?.event ?? ''),
     description: info?.description ?? '',
     instruction: info?.instruction ?? '',
     ...(info?.expires ? { expires: info.expires } : {}),
