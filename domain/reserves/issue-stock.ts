@@ -117,7 +117,7 @@ export async function issueStock(options: IssueStockOptions): Promise<IssueStock
           actor,
           incident: target.incident,
           occurredAt,
-          body: `Izsniegti materiālie resursi: ${summary}.${input.note ? ` ${input.note}` : ''}`,
+          body: `Izsniegti materiālie resursi${target.kind === 'shelter' ? ` patvertnei ${target.label}` : ''}: ${summary}.${input.note ? ` ${input.note}` : ''}`,
           significant: false,
           now,
         })

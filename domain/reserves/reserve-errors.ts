@@ -16,7 +16,6 @@ export const reserveErrors = {
   date: 'reserves:errors.date',
   targetNotFound: 'reserves:errors.targetNotFound',
   targetClosed: 'reserves:errors.targetClosed',
-  targetKindUnsupported: 'reserves:errors.targetKindUnsupported',
   reason: 'reserves:errors.reason',
   duplicateCode: 'reserves:errors.duplicateCode',
   duplicateName: 'reserves:errors.duplicateName',

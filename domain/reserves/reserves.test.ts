@@ -184,13 +184,34 @@ describeEachBackend('material reserves', (backend) => {
     expect(late).toMatchObject({ code: 'CONFLICT', fields: { 'target.id': 'reserves:errors.targetClosed' } })
   })
 
-  it('targets: a shelter waits for the registry, a recipient needs a name, an unknown incident is refused', async () => {
+  it('targets: a shelter (logged in the incident it was opened for), a recipient needs a name, unknown ones are refused', async () => {
     const warehouse = await makeWarehouse(prisma, operator, territoryId)
-    const item = await makeItem(prisma, operator)
+    const item = await makeItem(prisma, operator, { nameLv: 'Higiēnas komplekts', unit: 'set', category: 'HYGIENE' })
     await receive(warehouse.id, item.id, 5, null)
     const line = { warehouseId: warehouse.id, itemId: item.id, quantity: 1 }
     const issue = (target: unknown) => refusal(issueStock({ prisma, actor: operator, input: { target, lines: [line] } }))
-    expect((await issue({ kind: 'shelter', id: crypto.randomUUID() })).fields).toEqual({ 'target.kind': 'reserves:errors.targetKindUnsupported' })
+    const incident = await createIncident({ prisma, actor: operator, realtime: null, input: { title: 'Vētra', type: 'STORM', severity: 'MODERATE', area: centreSquare(1) } })
+    const shelter = await prisma.shelter.create({
+      data: {
+        territoryId,
+        code: `T-${Date.now()}`,
+        name: 'Sporta halle',
+        kind: 'SHORT_STAY',
+        address: 'Kronvalda iela 1',
+        lng: 23.72,
+        lat: 56.65,
+        capacityDay: 100,
+        capacityNight: 80,
+        qrToken: crypto.randomUUID(),
+        status: 'OPEN',
+        incidentId: incident.id,
+      },
+    })
+    const toShelter = await issueStock({ prisma, actor: operator, realtime: null, input: { target: { kind: 'shelter', id: shelter.id }, lines: [{ ...line, quantity: 2 }] } })
+    expect(toShelter.target).toEqual({ kind: 'shelter', id: shelter.id, label: `${shelter.code} Sporta halle` })
+    expect(toShelter.logEntry?.incidentId).toBe(incident.id)
+    expect(toShelter.logEntry?.body).toBe(`Izsniegti materiālie resursi patvertnei ${shelter.code} Sporta halle: 2 set Higiēnas komplekts (${warehouse.name}).`)
+    expect((await issue({ kind: 'shelter', id: crypto.randomUUID() })).fields).toEqual({ 'target.id': 'reserves:errors.targetNotFound' })
     expect((await issue({ kind: 'recipient', label: '  ' })).fields).toEqual({ 'target.label': 'reserves:errors.required' })
     expect((await issue({ kind: 'incident', id: crypto.randomUUID() })).fields).toEqual({ 'target.id': 'reserves:errors.targetNotFound' })
     expect((await issue({ kind: 'warehouse' })).fields).toEqual({ 'target.kind': 'reserves:errors.invalid' })

@@ -3,7 +3,8 @@
 // - incident: must exist and be open; locked (lockIncident) so the log entry that records the
 //   issue lands in the same transaction; the label is "reference title".
 // - recipient: a named person or organisation (label required, no id).
-// - shelter: refused until the shelter registry exists (issue 5, shelters part).
+// - shelter: must exist; the label is "code name"; when the shelter was opened for an incident
+//   that is still open, the issue is also written into that incident's log.
 import type { Prisma } from '#generated/prisma/client.ts'
 import { AppError } from '#domain/errors.ts'
 import { lockIncident } from '#domain/incidents/lock-incident.ts'
@@ -45,9 +46,19 @@ export async function resolveIssueTarget(
       if (!label) throw new AppError('INVALID_INPUT', 'Who receives it?', { fields: { 'target.label': reserveErrors.required } })
       return { kind: 'recipient', id: null, label }
     }
-    case 'shelter':
-      throw new AppError('INVALID_INPUT', 'Issuing to a shelter needs the shelter registry', {
-        fields: { 'target.kind': reserveErrors.targetKindUnsupported },
-      })
+    case 'shelter': {
+      if (!target.id) throw new AppError('INVALID_INPUT', 'Which shelter?', { fields: { 'target.id': reserveErrors.required } })
+      const shelter = await tx.shelter.findUnique({ where: { id: target.id }, select: { id: true, code: true, name: true, incidentId: true } })
+      if (!shelter) throw new AppError('INVALID_INPUT', 'No such shelter', { fields: { 'target.id': reserveErrors.targetNotFound } })
+      const resolved: ResolvedTarget = { kind: 'shelter', id: shelter.id, label: `${shelter.code} ${shelter.name}` }
+      // a shelter opened for an incident: the issue also goes into that incident's log
+      if (shelter.incidentId) {
+        const incident = await lockIncident(tx, shelter.incidentId)
+        if (incident.status !== 'CLOSED') {
+          resolved.incident = { id: incident.id, reference: incident.reference, territoryId: incident.territoryId }
+        }
+      }
+      return resolved
+    }
   }
 }
