@@ -7,7 +7,7 @@ import { LanguageSwitch } from '~/components/language-switch'
 import { LiveIndicator } from '~/components/realtime'
 
 export type ShellUser = { name: string; role: string }
-export type ShellNav = { users: boolean; audit: boolean }
+export type ShellNav = { users: boolean; audit: boolean; alerts: boolean }
 
 export function AppShell({ user, nav, children }: { user: ShellUser; nav: ShellNav; children: ReactNode }) {
   const { t } = useTranslation()
@@ -23,6 +23,11 @@ export function AppShell({ user, nav, children }: { user: ShellUser; nav: ShellN
           <NavLink to="/" end data-testid="nav-map">
             {t('nav.map')}
           </NavLink>
+          {nav.alerts ? (
+            <NavLink to="/alerts" data-testid="nav-alerts">
+              {t('nav.alerts')}
+            </NavLink>
+          ) : null}
           {nav.users ? (
             <NavLink to="/admin/users" data-testid="nav-users">
               {t('nav.users')}
