@@ -11,6 +11,7 @@ import { nextReference, isUniqueViolation } from '#domain/incidents/next-referen
 import { territoryCode } from '#domain/territory/territory-code.ts'
 import { demoHour, jelgavaIncidents } from './demo-incidents.ts'
 import { seedDemoReserves } from './demo-reserves.ts'
+import { seedDemoShelters } from './demo-shelters.ts'
 import { jelgavaAreas, jelgavaTerritory } from './jelgava.ts'
 
 export type SeedDemoOptions = {
@@ -113,13 +114,15 @@ export async function seedDemo(options: SeedDemoOptions): Promise<boolean> {
       }
 
       const reserves = await seedDemoReserves(tx, { territoryId: territory.id, now, actorLabel: options.actorLabel ?? 'system' })
+      const flood = await tx.incident.findFirst({ where: { territoryId: territory.id, type: 'FLOOD', status: 'ACTIVE' }, select: { id: true } })
+      const shelters = await seedDemoShelters(tx, { territoryId: territory.id, floodIncidentId: flood?.id ?? null, now, actorLabel: options.actorLabel ?? 'system' })
 
       await recordAudit(tx, {
         actorLabel: options.actorLabel ?? 'system',
         action: 'demo.seeded',
         entityType: 'Territory',
         entityId: territory.id,
-        data: { slug: territory.slug, namedAreas: jelgavaAreas.length, incidents: references, reserves },
+        data: { slug: territory.slug, namedAreas: jelgavaAreas.length, incidents: references, reserves, shelters },
       })
       return true
     })
