@@ -8,24 +8,32 @@
 // the sign-in page), "forbidden" (403), "sign-in" (a redirect to /login, or 401). A 5xx is
 // always a failure. Sessions are made directly in the database (a fresh one per request, since
 // some actions sign out); each POST that changes an incident or a user gets a fresh one.
+import { randomUUID } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { ServerBuild } from '@remix-run/node'
 import { io, type Socket } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { saveAlertDraft } from '#domain/alerts/save-alert-draft.ts'
 import { userActor } from '#domain/auth/actor.ts'
 import { can, roles, type Permission } from '#domain/auth/policy.ts'
 import { createIncident } from '#domain/incidents/create-incident.ts'
 import { createTask } from '#domain/incidents/create-task.ts'
+import { roomPolicy } from '#domain/realtime/rooms.ts'
 import type { PrismaClient } from '#generated/prisma/client.ts'
 import type { Role } from '#generated/prisma/enums.ts'
+import { issueAlert } from '#notify/ledger/issue-alert.ts'
 import { socketEventPolicy } from '#server/realtime/socket-events.ts'
 import { repoRoot, startApp, type RunningApp } from '#tests/support/app.ts'
 import { createSignedInUser, newSession, type TestSession } from '#tests/support/sessions.ts'
 
-/** Who may: anybody, any signed-in user (second factor verified), or a permission of the table. */
-type Access = 'public' | 'signed-in' | Permission
+/**
+ * Who may: anybody, any signed-in user (second factor verified), a permission of the table, or
+ * only a machine API token ('token': no session of any role is enough — the walk, which sends
+ * cookies and never a bearer token, must get 401 for every role and for nobody).
+ */
+type Access = 'public' | 'signed-in' | 'token' | Permission
 
 type RouteRule =
   /** a pathless layout: its loader runs for, and is checked through, its child routes */
@@ -48,6 +56,27 @@ const routeTable: Record<string, RouteRule> = {
   'routes/_auth.enrol': { get: 'public', post: 'public' },
   'routes/language': { get: 'public', post: 'public' },
   'routes/logout': { get: 'public', post: 'public' },
+
+  // residents (no account): active alerts, one alert, subscribe, the 72-hour kit (static: no
+  // loader), and the push subscription API
+  'routes/_public': { layout: 'public' },
+  'routes/_public.public': { get: 'public' },
+  'routes/_public.alerts.$identifier': { get: 'public' },
+  'routes/_public.subscribe': { get: 'public' },
+  'routes/_public.prepare': {},
+  'routes/api.push.subscriptions': { post: 'public' },
+  'routes/api.push.vapid-public-key': { get: 'public' },
+
+  // public read-only feeds (GET; any other method answers 405) and the active alerts as GeoJSON
+  'routes/feeds.alerts[.]atom': { get: 'public', post: 'public' },
+  'routes/feeds.cap[.]atom': { get: 'public', post: 'public' },
+  'routes/feeds.cap.$file': { get: 'public', post: 'public' },
+  'routes/api.alerts.active': { get: 'public', post: 'public' },
+  // CAP in: a machine API authorised by a bearer token alone (sargs token create). GET is 405 for
+  // anybody; a POST with a session cookie — of any role — and no token is 401, which the 'token'
+  // rule expects (and the Origin check does not exempt it: it carries a cookie). The token paths
+  // themselves are tested in app/routes/api.cap.test.ts and server/http/origin.test.ts.
+  'routes/api.cap': { get: 'public', post: 'token' },
 
   // the commission's work
   'routes/_app._index': { get: 'read:incident:any', post: 'create:incident:any' },
@@ -74,6 +103,31 @@ const routeTable: Record<string, RouteRule> = {
   'routes/_app.admin.users.new': { get: 'manage:user:any', post: 'manage:user:any' },
   'routes/_app.admin.users.$userId': { get: 'manage:user:any', post: 'manage:user:any' },
   'routes/_app.audit': { get: 'read:audit:any' },
+  'routes/_app.admin.settings': { get: 'manage:settings:any', post: 'manage:settings:any' },
+
+  // what staff see after Issue: the alerts list, one alert's live progress and report, the
+  // report as CSV, the dead letters (socket: the alert:<id> room needs read:alert:any too)
+  'routes/_app.alerts._index': { get: 'read:alert:any' },
+  'routes/_app.alerts.$id.progress': { get: 'read:alert:any' },
+  'routes/_app.alerts.$id.report[.csv]': { get: 'read:alert:any' },
+  'routes/_app.alerts.dead-letters': { get: 'read:alert:any' },
+
+  // composing and issuing alerts (every role that composes has create:alert:exercise; the domain
+  // refuses a status other than Exercise without create:alert:any)
+  'routes/_app.alerts.new': { get: 'create:alert:exercise', post: 'create:alert:exercise' },
+  'routes/_app.alerts.drafts.$id': {
+    get: 'create:alert:exercise',
+    post: {
+      intents: {
+        save: 'create:alert:exercise',
+        submit: 'create:alert:exercise',
+        issue: 'create:alert:exercise',
+        discard: 'create:alert:exercise',
+        approve: 'approve:alert:any',
+        reject: 'approve:alert:any',
+      },
+    },
+  },
 }
 
 /** Outside Remix: express routes. */
@@ -91,6 +145,7 @@ type Outcome = 'allow' | 'forbidden' | 'sign-in'
 
 function expected(access: Access, who: Principal): Outcome | 'any' {
   if (access === 'public') return 'any'
+  if (access === 'token') return 'sign-in'
   if (who === 'nobody') return 'sign-in'
   if (access === 'signed-in') return 'allow'
   return can(who, access) ? 'allow' : 'forbidden'
@@ -145,6 +200,35 @@ async function freshIncident(): Promise<{ id: string; taskId: string }> {
   return { id: incident.id, taskId: task.id }
 }
 
+/** A fresh exercise alert draft (every composing role may see it) for a request that may change it. */
+async function freshAlertDraft(): Promise<string> {
+  const area = seededArea as { coordinates: [number, number][][] }
+  const { id } = await saveAlertDraft({
+    prisma,
+    actor: userActor(users.get('ADMINISTRATOR')!.user),
+    values: {
+      status: 'Exercise', msgType: 'Alert', category: 'Safety', urgency: 'Expected', severity: 'Minor', certainty: 'Likely',
+      'lv.event': 'Politikas pārbaude', 'lv.headline': 'Politikas pārbaude', 'lv.description': 'Pārbaude',
+      area: JSON.stringify({ type: 'Polygon', coordinates: area.coordinates }), areaLabel: 'Pārbaude',
+    },
+  })
+  return id
+}
+
+/** An issued (Exercise) alert for the read-only alert pages: one is enough. */
+let policyAlertId: string | undefined
+async function issuedAlert(): Promise<string> {
+  if (policyAlertId) return policyAlertId
+  const identifier = `policy-walk-${randomUUID()}`
+  const issued = await issueAlert(prisma, {
+    identifier, status: 'Exercise', msgType: 'Alert', territoryId, severity: 'Minor', area: seededArea, idempotencyKey: identifier,
+    payload: { identifier, sender: 'policy@walk', sent: '2026-11-22T10:00:00+02:00', status: 'Exercise', msgType: 'Alert', scope: 'Public', code: [], references: [],
+      info: [{ language: 'lv-LV', category: ['Safety'], event: 'Pārbaude', responseType: [], urgency: 'Expected', severity: 'Minor', certainty: 'Likely', eventCode: [], parameter: [], resource: [], area: [{ areaDesc: 'Pārbaude', polygon: [], circle: [], geocode: [] }] }] },
+  })
+  policyAlertId = issued.id
+  return issued.id
+}
+
 /** A fresh staff account to be the subject of an administration request. */
 async function freshUser(): Promise<string> {
   return (await createSignedInUser(prisma, 'TRAINER')).user.id
@@ -163,12 +247,22 @@ async function fillParams(pattern: string): Promise<{ path: string; taskId?: str
   let taskId: string | undefined
   let result = pattern
   for (const param of pattern.match(/:[A-Za-z]+/g) ?? []) {
-    if (param === ':id') {
+    if (param === ':id' && pattern.startsWith('/alerts/drafts/')) {
+      result = result.replace(param, await freshAlertDraft())
+    } else if (param === ':id' && pattern.startsWith('/alerts/:id/')) {
+      result = result.replace(param, await issuedAlert())
+    } else if (param === ':id') {
       const incident = await freshIncident()
       taskId = incident.taskId
       result = result.replace(param, incident.id)
     } else if (param === ':userId') {
       result = result.replace(param, await freshUser())
+    } else if (param === ':file') {
+      // a CAP document of the feed: an unknown identifier answers 404 (anybody may ask)
+      result = result.replace(param, 'policy-walk-no-such-alert.xml')
+    } else if (param === ':identifier') {
+      // a public alert page: an unknown identifier answers 404 (anybody may ask)
+      result = result.replace(param, 'policy-walk-no-such-alert')
     } else {
       throw new Error(`no fixture for the route parameter ${param} in ${pattern}: add one to the policy test`)
     }
@@ -317,6 +411,17 @@ describe('the policy table, walked over HTTP and socket.io', () => {
         const unknown = (await socket.timeout(10_000).emitWithAck('delete-everything', {})) as { ok: boolean; error?: string }
         rows.push({ check: 'socket delete-everything', who, expected: 'forbidden', got: unknown.ok ? 'allow' : 'forbidden' })
         expect(unknown.error).toBe('unknown-event')
+        // joining a room also needs its kind's permission (domain/realtime/rooms.ts roomPolicy)
+        for (const [kind, permission] of Object.entries(roomPolicy)) {
+          const answer = (await socket.timeout(10_000).emitWithAck('subscribe', { rooms: [`${kind}:${randomUUID()}`] })) as { ok: boolean; error?: string }
+          const allowed = expected(socketTable.subscribe, who) === 'allow' && expected(permission, who) === 'allow'
+          rows.push({
+            check: `socket join ${kind}`,
+            who,
+            expected: allowed ? 'allow' : 'forbidden',
+            got: answer.ok ? 'allow' : answer.error === 'forbidden' ? 'forbidden' : `refused: ${answer.error}`,
+          })
+        }
       } finally {
         socket.disconnect()
       }
