@@ -5,7 +5,6 @@ import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { listDeadLetters } from '#domain/deliveries/list-dead-letters.ts'
 import { prisma } from '#domain/runtime.ts'
-import { getDefaultTerritory } from '#domain/territory/get-territory.ts'
 import { useAlertFormat } from '~/components/alerts/progress-format'
 import '~/components/alerts/progress.css'
 import { requireUserWithPermission } from '~/utils/auth.server'
@@ -16,11 +15,8 @@ export const meta: MetaFunction = () => [{ title: 'Sargs' }]
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUserWithPermission(request, 'read:alert:any')
   const db = prisma()
-  const territory = await getDefaultTerritory({ prisma: db })
   const before = new URL(request.url).searchParams.get('before')
-  const page = territory
-    ? await listDeadLetters({ prisma: db, territoryId: territory.id, before: before && /^\d{1,19}$/.test(before) ? before : null }).catch(asHttpError)
-    : { rows: [], next: null }
+  const page = await listDeadLetters({ prisma: db, before: before && /^\d{1,19}$/.test(before) ? before : null }).catch(asHttpError)
   return { ...page, paged: Boolean(before) }
 }
 
@@ -59,7 +55,12 @@ export default function DeadLetters() {
                     <code>{r.recipient}</code>
                     <div className="muted small">{t(`progress.channel.${r.channel}`, { defaultValue: r.channel })}</div>
                   </td>
-                  <td>{r.attempts}</td>
+                  <td>
+                    {r.attempts}
+                    <div>
+                      <span className={`status-pill st-${r.status}`}>{t(`report.deliveryStatus.${r.status}`)}</span>
+                    </div>
+                  </td>
                   <td className="small">
                     {r.lastHttpStatus ? <strong>{r.lastHttpStatus} </strong> : null}
                     <span className="muted">{r.lastError}</span>

@@ -334,15 +334,25 @@ describeEachBackend('deliveries: progress, report, CSV, list, dead letters', (ba
     expect(second.older).toBeNull()
   })
 
-  it('lists dead letters of the territory, newest first, pseudonymously', async () => {
+  it('lists dead letters (given up, or refused for good) newest first, pseudonymously, with the alert headline', async () => {
     const prisma = db().prisma
-    const page = await listDeadLetters({ prisma, territoryId: TERRITORY })
-    expect(page.rows).toHaveLength(1)
-    expect(page.rows[0]).toMatchObject({
-      alertId, channel: 'webpush', recipient: recipientPseudonym('webpush', subs[1].rowId), attempts: 2, lastHttpStatus: 503,
-      headlines: { lv: 'Plūdu brīdinājums' },
-    })
-    expect(page.rows[0].lastError).toContain('2 attempts')
-    expect(await listDeadLetters({ prisma, territoryId: randomUUID() })).toEqual({ rows: [], next: null })
+    const page = await listDeadLetters({ prisma, limit: 200 })
+    const mine = page.rows.filter((r) => r.alertId === alertId)
+    // newest (highest delivery id) first
+    expect(mine.map((r) => BigInt(r.id))).toEqual(mine.map((r) => BigInt(r.id)).sort((a, b) => (a < b ? 1 : -1)))
+    const dead = mine.find((r) => r.status === 'DEAD')!
+    const failed = mine.find((r) => r.status === 'FAILED')!
+    expect(mine).toHaveLength(2)
+    expect(dead).toMatchObject({ recipient: recipientPseudonym('webpush', subs[1].rowId), channel: 'webpush', attempts: 2, lastHttpStatus: 503, headlines: { lv: 'Plūdu brīdinājums', en: 'Flood warning' } })
+    expect(dead.lastError).toContain('2 attempts')
+    expect(failed).toMatchObject({ recipient: recipientPseudonym('webpush', subs[0].rowId), attempts: 1, lastHttpStatus: 410 })
+    const serialised = JSON.stringify(page.rows)
+    for (const s of subs) expect(serialised).not.toContain(s.rowId)
+    const first = await listDeadLetters({ prisma, limit: 1 })
+    expect(first.rows).toHaveLength(1)
+    const second = await listDeadLetters({ prisma, limit: 1, before: first.next })
+    expect(second.rows[0].id).not.toBe(first.rows[0].id)
+    await expect(listDeadLetters({ prisma, before: 'x' })).rejects.toMatchObject({ code: 'INVALID_INPUT' })
   })
 })
+

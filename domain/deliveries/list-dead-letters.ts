@@ -1,14 +1,16 @@
-// The dead-letter list: deliveries the dispatcher gave up on after the last retry (status DEAD),
-// newest first, across the territory's alerts, with the alert, the pseudonymous recipient (as in
-// the delivery report), the number of attempts and the last answer. A page at a time (keyset on
-// the Delivery id, newest first).
+// The dead-letter list as staff see it: the ledger's list (notify/ledger/list-dead-letters.ts:
+// deliveries that will not be tried again — DEAD after the last attempt, FAILED on a permanent
+// answer — newest first, keyset-paged) with the recipient as the report's pseudonym, provider
+// texts cut to URL origins, and the alert's headline per language.
 import type { PrismaClient } from '#generated/prisma/client.ts'
 import type { AlertStatus } from '#generated/prisma/enums.ts'
 import { AppError } from '#domain/errors.ts'
+import { listDeadLetters as listLedgerDeadLetters, type DeadLetterStatus } from '#notify/ledger/list-dead-letters.ts'
 import { recipientPseudonym, redactDetail } from './list-delivery-report.ts'
 
 export type DeadLetter = {
   id: string
+  status: DeadLetterStatus
   alertId: string
   identifier: string
   alertStatus: AlertStatus
@@ -18,54 +20,45 @@ export type DeadLetter = {
   attempts: number
   lastError: string | null
   lastHttpStatus: number | null
-  /** ISO time it was dead-lettered (its last change) */
+  /** ISO time it was given up (its last change) */
   at: string
 }
 
-export type DeadLetterPage = { rows: DeadLetter[]; next: string | null }
+export type DeadLetterPage = { rows: DeadLetter[]; next: string | null; total: number }
 
 export async function listDeadLetters(options: {
   prisma: PrismaClient
-  territoryId: string
   /** Delivery id: continue with older ones */
   before?: string | null
   limit?: number
 }): Promise<DeadLetterPage> {
-  const { prisma, territoryId } = options
-  const limit = Math.min(Math.max(1, Math.floor(options.limit ?? 50)), 500)
+  const { prisma } = options
   if (options.before && !/^\d{1,19}$/.test(options.before)) {
     throw new AppError('INVALID_INPUT', 'bad dead-letter cursor', { fields: { before: 'errors:invalid' } })
   }
-  const rows = await prisma.delivery.findMany({
-    where: {
-      status: 'DEAD',
-      alert: { territoryId },
-      ...(options.before ? { id: { lt: BigInt(options.before) } } : {}),
-    },
-    orderBy: { id: 'desc' },
-    take: limit + 1,
-    select: {
-      id: true, channel: true, recipientKey: true, attempts: true, lastError: true, updatedAt: true, alertId: true,
-      alert: { select: { identifier: true, status: true, payload: true } },
-      attemptsLog: { orderBy: { id: 'desc' }, take: 1, select: { httpStatus: true } },
-    },
-  })
-  const page = rows.slice(0, limit)
+  const page = await listLedgerDeadLetters(prisma, { cursor: options.before ?? null, take: options.limit ?? 50 })
+  const alertIds = [...new Set(page.items.map((i) => i.alert.id))]
+  const payloads = alertIds.length
+    ? await prisma.alert.findMany({ where: { id: { in: alertIds } }, select: { id: true, payload: true } })
+    : []
+  const headlines = new Map(payloads.map((a) => [a.id, headlinesOf(a.payload)]))
   return {
-    rows: page.map((d) => ({
-      id: d.id.toString(),
-      alertId: d.alertId,
-      identifier: d.alert.identifier,
-      alertStatus: d.alert.status,
-      headlines: headlinesOf(d.alert.payload),
-      channel: d.channel,
-      recipient: recipientPseudonym(d.channel, d.recipientKey),
-      attempts: d.attempts,
-      lastError: redactDetail(d.lastError),
-      lastHttpStatus: d.attemptsLog[0]?.httpStatus ?? null,
-      at: d.updatedAt.toISOString(),
+    rows: page.items.map((item) => ({
+      id: item.id,
+      status: item.status,
+      alertId: item.alert.id,
+      identifier: item.alert.identifier,
+      alertStatus: item.alert.status as AlertStatus,
+      headlines: headlines.get(item.alert.id) ?? {},
+      channel: item.channel,
+      recipient: recipientPseudonym(item.channel, item.recipientKey),
+      attempts: item.attempts,
+      lastError: redactDetail(item.reason ?? item.lastAttempt?.detail ?? null),
+      lastHttpStatus: item.lastAttempt?.httpStatus ?? null,
+      at: item.updatedAt.toISOString(),
     })),
-    next: rows.length > limit ? page.at(-1)!.id.toString() : null,
+    next: page.nextCursor,
+    total: page.total,
   }
 }
 
