@@ -182,7 +182,9 @@ describeEachBackend('POST /api/cap', (backend) => {
     const prisma = db().prisma
     const identifier = uid('DRAFT')
     const xml = capXml({ identifier })
-    const first = await post(xml, { secret: draftSecret })
+    const events: { room: string; type: string; payload: unknown }[] = []
+    setRuntime({ prisma, realtime: { publish: async (room, type, payload) => (events.push({ room, type, payload }), BigInt(events.length)) } })
+    const first = await post(xml, { secret: draftSecret }).finally(() => setRuntime({ prisma }))
     expect(first.response.status).toBe(201)
     expect(first.json).toMatchObject({ kind: 'draft', identifier, created: true, reason: 'tokenMode' })
     expect(first.response.headers.get('location')).toBe(`https://sargs.jelgava.example/alerts/drafts/${first.json.id as string}`)
@@ -195,6 +197,9 @@ describeEachBackend('POST /api/cap', (backend) => {
     const audit = await prisma.auditLog.findFirstOrThrow({ where: { action: 'alert-draft.received', entityId: draft.id } })
     expect(audit.actorLabel).toBe('token:meteo-draft')
     expect(audit.data).toMatchObject({ source: 'CAP_API', identifier, reason: 'tokenMode' })
+    // staff screens on the territory room hear of it
+    const territory = await prisma.territory.findFirstOrThrow()
+    expect(events).toEqual([{ room: `territory:${territory.id}`, type: 'draft.received', payload: expect.objectContaining({ id: draft.id, source: 'CAP_API', identifier }) }])
 
     const again = await post(xml, { secret: draftSecret })
     expect(again.response.status).toBe(200)

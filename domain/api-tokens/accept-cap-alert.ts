@@ -15,6 +15,8 @@ import { actorFields } from '#domain/audit/actor-fields.ts'
 import { issueCapAlert } from '#domain/alerts/issue-cap-alert.ts'
 import { AppError, isAppError } from '#domain/errors.ts'
 import { getDefaultTerritory } from '#domain/territory/get-territory.ts'
+import { territoryRoom } from '#domain/realtime/rooms.ts'
+import { getRuntime, type Runtime } from '#domain/runtime.ts'
 import { checkReferences, type ReferencedAlert } from '#notify/cap/check-references.ts'
 import { readCapXml } from '#notify/cap/parse-xml.ts'
 import { capErrors, type CapAlert } from '#notify/cap/types.ts'
@@ -72,10 +74,12 @@ export async function acceptCapAlert(options: AcceptCapAlertOptions): Promise<Ac
       } catch (error) {
         if (!(isAppError(error) && error.code === 'CONFLICT' && error.fields?.approval)) throw error
         const draft = await storeDraft(prisma, { alert, key, territoryId: territory.id, actor, reason: 'approvalRequired' })
+        if (draft.created) await announceDraft(territory.id, draft.id, alert, 'approvalRequired')
         return { kind: 'draft', ...draft, ...base, reason: 'approvalRequired' }
       }
     }
     const draft = await storeDraft(prisma, { alert, key, territoryId: territory.id, actor, reason: 'tokenMode' })
+    if (draft.created) await announceDraft(territory.id, draft.id, alert, 'tokenMode')
     return { kind: 'draft', ...draft, ...base, reason: 'tokenMode' }
   } catch (error) {
     if (isAppError(error) && (error.code === 'INVALID_INPUT' || error.code === 'CONFLICT')) await auditRefusal(prisma, actor, error)
@@ -161,6 +165,31 @@ async function storeDraft(
     const existing = await prisma.alertDraft.findUnique({ where: { idempotencyKey: input.key }, select: { id: true } })
     if (existing) return { id: existing.id, created: false }
     throw error
+  }
+}
+
+/** Staff screens on the territory room learn of a draft waiting for review (the alerts list revalidates on draft.*). */
+async function announceDraft(territoryId: string, id: string, alert: CapAlert, reason: string): Promise<void> {
+  try {
+    await runtime()?.realtime?.publish(territoryRoom(territoryId), 'draft.received', {
+      id,
+      source: 'CAP_API',
+      reason,
+      identifier: alert.identifier,
+      status: alert.status,
+      msgType: alert.msgType,
+      headlines: Object.fromEntries(alert.info.map((i) => [i.language, i.headline ?? i.event])),
+    })
+  } catch (error) {
+    console.error('realtime: could not publish draft.received', error)
+  }
+}
+
+function runtime(): Runtime | undefined {
+  try {
+    return getRuntime()
+  } catch {
+    return undefined
   }
 }
 
