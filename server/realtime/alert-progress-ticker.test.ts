@@ -8,7 +8,7 @@ import { io as ioClient } from 'socket.io-client'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { AlertProgress } from '#domain/deliveries/get-alert-progress.ts'
 import type { RealtimeEventMessage } from '#domain/realtime/protocol.ts'
-import { alertRoom } from '#domain/realtime/rooms.ts'
+import { alertRoom, parseRoom, roomPolicy } from '#domain/realtime/rooms.ts'
 import { generateVapidKeys, WebPushAdapter } from '#notify/channels/web-push.ts'
 import { Dispatcher, type ChannelRoute } from '#notify/dispatch/dispatcher.ts'
 import { ExerciseSink } from '#notify/dispatch/exercise-sink.ts'
@@ -22,6 +22,13 @@ import { connectClient, signedInUser, startRealtimeServer, until, type TestRealt
 
 const AREA = { type: 'Polygon', coordinates: [[[23.6, 56.6], [23.8, 56.6], [23.8, 56.7], [23.6, 56.7], [23.6, 56.6]]] }
 const INSIDE: [number, number] = [23.72, 56.65]
+
+it('alert rooms are rooms of their own kind, joined with read:alert:any', () => {
+  const id = randomUUID()
+  expect(parseRoom(alertRoom(id))).toEqual({ kind: 'alert', id })
+  expect(parseRoom('alert:42')).toBeNull()
+  expect(roomPolicy.alert).toBe('read:alert:any')
+})
 
 describeEachBackend('alert progress over realtime', (backend) => {
   let db: TestDatabase
