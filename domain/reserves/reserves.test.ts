@@ -11,6 +11,8 @@ import { getStockCard } from './get-stock-card.ts'
 import { issueStock } from './issue-stock.ts'
 import { listBelowMinimum } from './list-below-minimum.ts'
 import { listExpiringLots } from './list-expiring-lots.ts'
+import { listIssueTargets } from './list-issue-targets.ts'
+import { listItemAvailability } from './list-item-availability.ts'
 import { listStockLots } from './list-stock-lots.ts'
 import { receiveStock } from './receive-stock.ts'
 import { reservesReportCsv } from './reserves-report-csv.ts'
@@ -386,6 +388,27 @@ describeEachBackend('material reserves', (backend) => {
     expect(blankets.needed).toBe(500)
     const bad = await refusal(calculateNeeds({ prisma, actor: coordinator, input: { people: 0 } }))
     expect(bad.fields).toEqual({ people: 'reserves:errors.invalid' })
+  })
+
+  it('availability of an item: usable stock per active warehouse, nearest first; issue targets with their points', async () => {
+    const near = await makeWarehouse(prisma, operator, territoryId, [23.72, 56.65])
+    const far = await makeWarehouse(prisma, operator, territoryId, [23.78, 56.63])
+    const item = await makeItem(prisma, operator)
+    await receive(far.id, item.id, 500, '2027-01-01')
+    await receive(near.id, item.id, 20, '2026-12-01')
+    await receive(near.id, item.id, 70, '2026-05-01') // expired: not available
+    const nearest = await listItemAvailability({ prisma, actor: coordinator, itemId: item.id, point: [23.721, 56.651], now: NOW })
+    expect(nearest.map((a) => [a.warehouseId, a.usable, a.nextExpiry])).toEqual([
+      [near.id, 20, '2026-12-01'],
+      [far.id, 500, '2027-01-01'],
+    ])
+    expect(nearest[0].distanceKm).toBeLessThan(nearest[1].distanceKm!)
+    const most = await listItemAvailability({ prisma, actor: coordinator, itemId: item.id, now: NOW })
+    expect(most.map((a) => a.warehouseId)).toEqual([far.id, near.id])
+    const targets = await listIssueTargets({ prisma, actor: coordinator, territoryId })
+    const flood = targets.find((t) => t.kind === 'incident' && t.label.includes('Lielupes pavasara pali'))
+    expect(flood?.point).not.toBeNull()
+    expect(targets.every((t) => t.detail !== 'CLOSED')).toBe(true)
   })
 
   it('roles: a trainer reads but cannot issue; a volunteer coordinator issues but cannot receive or write off', async () => {
