@@ -13,6 +13,7 @@ import { CAP_IN_LIMIT } from '#domain/api-tokens/cap-in-limits.ts'
 import { cliActor } from '#domain/auth/actor.ts'
 import { formatCapTime } from '#notify/cap/cap-time.ts'
 import { capXmlLimits } from '#notify/cap/parse-xml.ts'
+import { listen } from '#tests/support/http.ts'
 import * as route from './api.cap.ts'
 
 const ORIGIN = 'http://127.0.0.1:3000'
@@ -245,12 +246,21 @@ describeEachBackend('POST /api/cap', (backend) => {
     expect(r.json.error).toBe('invalid_cap')
     expect(r.json.fields?.[field], JSON.stringify(r.json.fields)).toEqual({ key, message: expect.any(String) })
     expect(r.json.fields?.[field].message).not.toBe(key) // an English text for people
+    // nothing queued, nothing kept
+    expect(await db().prisma.alert.count({ where: { identifier } })).toBe(0)
+    expect(await db().prisma.alertDraft.count({ where: { payload: { path: ['identifier'], equals: identifier } } })).toBe(0)
     const refused = await db().prisma.auditLog.findFirst({ where: { action: 'cap.refused' }, orderBy: { seq: 'desc' } })
     expect(refused?.actorLabel).toBe('token:meteo-issue')
     expect((refused?.data as { fields: Record<string, string> }).fields[field]).toBe(key)
   })
 
   it('hostile XML: an entity bomb and an external entity are refused before parsing, nothing is read from outside', async () => {
+    // a server the external entities point at: it must never be asked
+    const asked: string[] = []
+    const outside = await listen((req, res) => {
+      asked.push(req.url ?? '')
+      res.end('<!ENTITY leak "leaked">')
+    })
     const bomb = `<?xml version="1.0"?>
 <!DOCTYPE alert [
   <!ENTITY a "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa">
@@ -258,10 +268,11 @@ describeEachBackend('POST /api/cap', (backend) => {
 ]>
 <alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"><identifier>&j;</identifier></alert>`
     const external = `<?xml version="1.0"?>
-<!DOCTYPE alert [ <!ENTITY xxe SYSTEM "file:///etc/passwd"> ]>
-<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"><identifier>&xxe;</identifier></alert>`
-    const parameter = `<?xml version="1.0"?><!DOCTYPE alert SYSTEM "http://127.0.0.1:9/cap.dtd"><alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"/>`
-    for (const body of [bomb, external, parameter]) {
+<!DOCTYPE alert [ <!ENTITY xxe SYSTEM "file:///etc/passwd"> <!ENTITY web SYSTEM "${outside.url}/entity"> ]>
+<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"><identifier>&xxe;&web;</identifier></alert>`
+    const dtd = `<?xml version="1.0"?><!DOCTYPE alert SYSTEM "${outside.url}/cap.dtd"><alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"/>`
+    const parameterEntity = `<?xml version="1.0"?><!DOCTYPE alert [ <!ENTITY % p SYSTEM "${outside.url}/p.dtd"> %p; ]><alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"/>`
+    for (const body of [bomb, external, dtd, parameterEntity]) {
       const rss = process.memoryUsage().rss
       const r = await post(body)
       expect(r.response.status).toBe(422)
@@ -269,6 +280,8 @@ describeEachBackend('POST /api/cap', (backend) => {
       expect(JSON.stringify(r.json)).not.toMatch(/root:/)
       expect(process.memoryUsage().rss - rss).toBeLessThan(64 * 1024 * 1024)
     }
+    await outside.close()
+    expect(asked).toEqual([])
     for (const [body, key] of [
       ['<alert xmlns="urn:oasis:names:tc:emergency:cap:1.1"/>', 'alerts:errors.xmlNotCap'],
       ['<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"><identifier>x</identifier>', 'alerts:errors.xmlMalformed'],
