@@ -209,6 +209,20 @@ describeEachBackend('POST /api/cap', (backend) => {
     expect((await post(capXml({ identifier, headline: 'Labots' }), { secret: draftSecret })).response.status).toBe(409)
   })
 
+  it('the same message sent twice at once (a retry racing the original) makes one alert or one draft', async () => {
+    const prisma = db().prisma
+    for (const secret of [issueSecret, draftSecret]) {
+      const identifier = uid('RACE')
+      const xml = capXml({ identifier })
+      const answers = await Promise.all([post(xml, { secret }), post(xml, { secret }), post(xml, { secret })])
+      expect(answers.map((a) => a.response.status).sort()).toEqual([200, 200, 201])
+      expect(new Set(answers.map((a) => a.json.id)).size).toBe(1)
+      const alerts = await prisma.alert.count({ where: { identifier } })
+      const drafts = await prisma.alertDraft.count({ where: { payload: { path: ['identifier'], equals: identifier } } })
+      expect(alerts + drafts).toBe(1)
+    }
+  })
+
   it('token mode issue while approval is required: kept as a draft, not issued', async () => {
     const prisma = db().prisma
     await prisma.setting.upsert({ where: { key: 'alerts.requireApproval' }, create: { key: 'alerts.requireApproval', value: true }, update: { value: true } })

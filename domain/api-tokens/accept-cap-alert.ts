@@ -59,12 +59,22 @@ export async function acceptCapAlert(options: AcceptCapAlertOptions): Promise<Ac
     const base = { identifier: alert.identifier, sender: alert.sender }
 
     // the same message again: what the first one made
-    const issued = await prisma.alert.findUnique({ where: { idempotencyKey: key }, select: { id: true } })
-    if (issued) return { kind: 'alert', id: issued.id, ...base, status: alert.status, scope: alert.scope, created: false }
-    const drafted = await prisma.alertDraft.findUnique({ where: { idempotencyKey: key }, select: { id: true, alertId: true } })
-    if (drafted) return { kind: 'draft', id: drafted.id, ...base, created: false, reason: 'tokenMode' }
-
-    await refuseTakenIdentifier(prisma, alert)
+    const same = async (): Promise<AcceptedCapAlert | null> => {
+      const issued = await prisma.alert.findUnique({ where: { idempotencyKey: key }, select: { id: true } })
+      if (issued) return { kind: 'alert', id: issued.id, ...base, status: alert.status, scope: alert.scope, created: false }
+      const drafted = await prisma.alertDraft.findUnique({ where: { idempotencyKey: key }, select: { id: true } })
+      return drafted ? { kind: 'draft', id: drafted.id, ...base, created: false, reason: 'tokenMode' } : null
+    }
+    const first = await same()
+    if (first) return first
+    if (await identifierTaken(prisma, alert)) {
+      // the same message may have raced in since the lookup above: then it is still the same
+      const raced = await same()
+      if (raced) return raced
+      throw new AppError('CONFLICT', `Another message with identifier ${alert.identifier} was received already`, {
+        fields: { identifier: 'alerts:errors.identifierTaken' },
+      })
+    }
     checkReferences({ alert, found: await findReferenced(prisma, alert), now })
 
     if (token.capMode === 'ISSUE') {
@@ -87,8 +97,8 @@ export async function acceptCapAlert(options: AcceptCapAlertOptions): Promise<Ac
   }
 }
 
-/** Another message (other content) holds this identifier already: as an alert or as a CAP draft. */
-async function refuseTakenIdentifier(prisma: PrismaClient, alert: CapAlert): Promise<void> {
+/** Whether a message holds this identifier already: as an alert, or as a draft received over CAP in. */
+async function identifierTaken(prisma: PrismaClient, alert: CapAlert): Promise<boolean> {
   const taken =
     (await prisma.alert.findUnique({ where: { identifier: alert.identifier }, select: { id: true } })) ??
     (await prisma.alertDraft.findFirst({
@@ -98,11 +108,7 @@ async function refuseTakenIdentifier(prisma: PrismaClient, alert: CapAlert): Pro
       },
       select: { id: true },
     }))
-  if (taken) {
-    throw new AppError('CONFLICT', `Another message with identifier ${alert.identifier} was received already`, {
-      fields: { identifier: 'alerts:errors.identifierTaken' },
-    })
-  }
+  return taken !== null
 }
 
 /** The alerts named in `references`, as checkReferences needs them (unknown ones are missing). */
