@@ -3,6 +3,9 @@ import { expect, it } from 'vitest'
 import { describeEachBackend, useTestDatabase } from '#tests/db.ts'
 import { loadPublicAlert } from './load-public-alert.ts'
 import { loadPublicAlerts } from './load-public-alerts.ts'
+import { activeAlertsGeoJson, alertsAtomFeed, capIndexFeed } from './public-feeds.ts'
+import { jelgavaTerritory } from '#domain/demo/jelgava.ts'
+import { formatCapTime } from '#notify/cap/cap-time.ts'
 import { storeTestAlert, testCapAlert } from './test-support.ts'
 
 const T = 'territory-jelgava'
@@ -70,6 +73,30 @@ describeEachBackend('public alerts', (backend) => {
   it('an empty territory: no alerts, no last change', async () => {
     await seed()
     expect(await loadPublicAlerts({ prisma: db().prisma, territoryId: 'territory-empty' })).toEqual({ alerts: [], lastModified: null })
+  })
+
+  it('an unchanged list gives byte-identical feeds whatever the clock (a stable ETag), also when empty', async () => {
+    const prisma = db().prisma
+    await prisma.territory.create({ data: { slug: 'jelgava', name: 'Jelgava', boundary: jelgavaTerritory.boundary } })
+    const texts = (territory: string) => ({ title: `${territory}: brīdinājumi` })
+    const feeds = (now: number) =>
+      Promise.all([
+        alertsAtomFeed({ prisma, baseUrl: 'https://x.example', now: new Date(now), language: 'lv', texts }),
+        capIndexFeed({ prisma, baseUrl: 'https://x.example', now: new Date(now), language: 'lv', texts }),
+        activeAlertsGeoJson({ prisma, baseUrl: 'https://x.example', now: new Date(now) }),
+      ])
+    const empty = await feeds(Date.now())
+    expect(empty.map((f) => f.lastModified)).toEqual([null, null, null])
+    expect((await feeds(Date.now() + H)).map((f) => f.body)).toEqual(empty.map((f) => f.body))
+    // an empty feed was last updated when the territory was set up
+    const created = (await prisma.territory.findFirstOrThrow()).createdAt
+    expect(empty[0].body).toContain(`<updated>${formatCapTime(created)}</updated>`)
+
+    const territory = await prisma.territory.findFirstOrThrow()
+    await storeTestAlert(prisma, testCapAlert({ identifier: 'A-1', sentMs: Date.now() - H }), territory.id)
+    const one = await feeds(Date.now())
+    expect((await feeds(Date.now() + 60_000)).map((f) => f.body)).toEqual(one.map((f) => f.body))
+    expect(one[0].body).not.toBe(empty[0].body)
   })
 
   it('limit keeps the newest', async () => {

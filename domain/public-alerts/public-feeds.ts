@@ -35,17 +35,20 @@ type FeedOptions = {
 /** The feed's texts, translated by the caller, given the territory's name. */
 export type FeedTexts = (territory: string) => { title: string; subtitle?: string }
 
-type Loaded = PublicAlerts & { territoryName: string; territoryId: string | null }
+type Loaded = PublicAlerts & { territoryName: string; territoryId: string | null; clock: Date }
 
 async function load(options: FeedOptions, include: 'in-force' | 'cap-index'): Promise<Loaded> {
   const territory = await getDefaultTerritory({ prisma: options.prisma })
-  if (!territory) return { alerts: [], lastModified: null, territoryName: 'Sargs', territoryId: null }
+  if (!territory) return { alerts: [], lastModified: null, territoryName: 'Sargs', territoryId: null, clock: new Date(0) }
   const loaded = await loadPublicAlerts({ prisma: options.prisma, territoryId: territory.id, now: options.now, include })
-  return { ...loaded, territoryName: territory.name, territoryId: territory.id }
+  // the feed's clock (see the header): the list's last change; for a feed that never had an
+  // alert, when the territory was set up
+  const clock =
+    loaded.lastModified ??
+    (await options.prisma.territory.findUnique({ where: { id: territory.id }, select: { createdAt: true } }))?.createdAt ??
+    new Date(0)
+  return { ...loaded, territoryName: territory.name, territoryId: territory.id, clock }
 }
-
-/** The feed's clock (see the header): the list's last change, or a fixed epoch for a feed that never had an alert. */
-const feedClock = (lastModified: Date | null) => lastModified ?? new Date(0)
 
 /** /feeds/alerts.atom: one entry per alert in force and language. */
 export async function alertsAtomFeed(options: FeedOptions & { texts: FeedTexts; language: AppLanguage }): Promise<FeedDocument> {
@@ -53,7 +56,7 @@ export async function alertsAtomFeed(options: FeedOptions & { texts: FeedTexts; 
   const texts = options.texts(loaded.territoryName)
   const body = buildAlertsAtom({
     alerts: loaded.alerts.map((a) => a.alert),
-    now: feedClock(loaded.lastModified),
+    now: loaded.clock,
     baseUrl: options.baseUrl,
     title: texts.title,
     subtitle: texts.subtitle,
@@ -68,7 +71,7 @@ export async function capIndexFeed(options: FeedOptions & { texts: FeedTexts; la
   const loaded = await load(options, 'cap-index')
   const body = buildCapIndexAtom({
     alerts: loaded.alerts.map((a) => a.alert),
-    now: feedClock(loaded.lastModified),
+    now: loaded.clock,
     baseUrl: options.baseUrl,
     title: options.texts(loaded.territoryName).title,
     authorName: loaded.territoryName,
@@ -88,7 +91,7 @@ export async function activeAlertsGeoJson(options: FeedOptions): Promise<FeedDoc
   const resolveGeocode = (g: CapValuePair) => (g.valueName === NAMED_AREA_GEOCODE ? (named.get(g.value) ?? null) : null)
   const collection = buildActiveAlertsGeoJson({
     alerts: loaded.alerts.map((a) => a.alert),
-    now: feedClock(loaded.lastModified),
+    now: loaded.clock,
     baseUrl: options.baseUrl,
     resolveGeocode,
   })
