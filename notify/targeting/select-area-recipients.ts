@@ -81,7 +81,12 @@ export async function selectAreaRecipientsBatch(db: Db, options: SelectOptions):
   const batchSize = options.batchSize ?? 2000
   const plan = planFor(options.area)
   const cursor = parseCursor(options.after)
-  const ranges = plan.ranges.filter((r) => r.hi >= cursor.cell)
+  // the ranges from the cursor's cell on; the cursor's own range starts at its cell, and only there
+  // are places at or before the cursor skipped (a row comparison in the index condition would make
+  // the btree start at the cursor's key in EVERY range, i.e. read the index from its beginning)
+  const ranges = plan.ranges
+    .filter((r) => r.hi >= cursor.cell)
+    .map((r) => (r.lo <= cursor.cell ? { ...r, lo: cursor.cell, first: true } : { ...r, first: false }))
   if (ranges.length === 0) return { recipients: [], cursor: options.after ?? null, done: true, candidates: 0, tested: 0 }
   const [minX, minY, maxX, maxY] = plan.bbox
   const severityFilter = options.severity === 'Unknown' ? '' : `AND p."minSeverity" >= '${options.severity}'::"AlertSeverity"`
@@ -89,12 +94,12 @@ export async function selectAreaRecipientsBatch(db: Db, options: SelectOptions):
   // loop over the ranges (in array order) keeps that order, and the outer LIMIT stops it
   const rows = await db.$queryRawUnsafe<PlaceRow[]>(
     `SELECT x."subscriptionId" AS "id", x."idx", x."cell"::int AS "cell", x."lng", x."lat", x."placeCount", r."inside"
-       FROM json_to_recordset($1::json) AS r("lo" bigint, "hi" bigint, "inside" boolean)
+       FROM json_to_recordset($1::json) AS r("lo" bigint, "hi" bigint, "inside" boolean, "first" boolean)
       CROSS JOIN LATERAL (
         SELECT p."subscriptionId", p."idx", p."cell", p."lng", p."lat", p."placeCount"
           FROM "SubscriptionPlace" p
          WHERE p."cell" BETWEEN r."lo" AND r."hi"
-           AND (p."cell", p."subscriptionId", p."idx") > ($2::bigint, $3::text, $4::int)
+           AND (NOT r."first" OR p."cell" > $2::bigint OR (p."subscriptionId", p."idx") > ($3::text, $4::int))
            AND p."lng" BETWEEN $5 AND $6 AND p."lat" BETWEEN $7 AND $8 ${severityFilter}
          ORDER BY p."cell", p."subscriptionId", p."idx"
          LIMIT $9::int) x
@@ -124,8 +129,8 @@ export async function selectAreaRecipientsBatch(db: Db, options: SelectOptions):
   if (multi.length > 0) {
     const places = await db.$queryRawUnsafe<{ id: string; idx: number; cell: number; lng: number; lat: number }[]>(
       `SELECT "subscriptionId" AS "id", "idx", "cell"::int AS "cell", "lng", "lat" FROM "SubscriptionPlace"
-        WHERE "subscriptionId" IN (SELECT json_array_elements_text($1::json))`,
-      JSON.stringify(multi),
+        WHERE "subscriptionId" = ANY($1::text[])`,
+      multi,
     )
     const first = new Map<string, { cell: number; idx: number }>()
     for (const q of places) {
