@@ -12,6 +12,7 @@
 import { fork } from 'node:child_process'
 import crypto, { randomUUID } from 'node:crypto'
 import https from 'node:https'
+import os from 'node:os'
 import path from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
@@ -35,6 +36,8 @@ const { values: args } = parseArgs({
     'database-url': { type: 'string' },
     batch: { type: 'string', default: '500' },
     concurrency: { type: 'string', default: '64' },
+    /** claim and prepare the next batch while one is sent (the dispatcher's `prefetch`) */
+    prefetch: { type: 'string', default: 'on' },
   },
 })
 const N = Number(args.subscribers)
@@ -139,6 +142,7 @@ async function main() {
     concurrency: Number(args.concurrency),
     fanOutBatchSize: 5000,
     pollMs: 10,
+    prefetch: args.prefetch !== 'off',
   })
   const lag = monitorEventLoopDelay({ resolution: 10 })
   let peakRss = process.memoryUsage().rss
@@ -172,7 +176,7 @@ async function main() {
   const bookkeepingUs = ((t.fanOut + t.reclaim + t.claim + t.prepare + t.complete) * 1000) / stats.accepted
   const seconds = (stats.lastAt! - issuedAt) / 1000
   const lines = [
-    `fan-out benchmark — ${db.kind}, ${seeded} subscribers, batch ${args.batch}, concurrency ${args.concurrency}, Node ${process.version}`,
+    `fan-out benchmark — ${db.kind}, ${seeded} subscribers, batch ${args.batch}, concurrency ${args.concurrency}, prefetch ${args.prefetch}, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`,
     `time to first push      ${stats.firstAt! - issuedAt} ms`,
     `time to last push       ${(seconds).toFixed(1)} s   (${(stats.accepted / seconds).toFixed(0)} pushes/s)`,
     `sender CPU per push     ${senderUs.toFixed(0)} µs   crypto floor ${floorUs.toFixed(0)} µs   ratio ${(senderUs / floorUs).toFixed(2)}× (target ≤ 2, stretch 1.5)`,

@@ -8,7 +8,7 @@ import type { PrismaClient } from '#generated/prisma/client.ts'
 import type { AlertMsgType, AlertSeverity, AlertStatus } from '#generated/prisma/enums.ts'
 import type { CapAlert } from '#notify/cap/types.ts'
 import type { ChannelAdapter, SendResult } from '#notify/channels/contract.ts'
-import { claimDeliveries, reclaimExpiredLeases, releaseDeliveries, type ClaimedDelivery } from '#notify/ledger/claim.ts'
+import { claimDeliveries, reclaimExpiredLeases, releaseDeliveries, type Claim, type ClaimedDelivery } from '#notify/ledger/claim.ts'
 import { completeDeliveries, pauseChannel, type Outcome, type RetryPolicy } from '#notify/ledger/complete.ts'
 import type { Db } from '#notify/ledger/db.ts'
 import { fanOutBatch } from '#notify/ledger/fan-out.ts'
@@ -46,6 +46,13 @@ export type DispatcherOptions = {
   retry?: Partial<RetryPolicy>
   /** idle poll interval of start() */
   pollMs?: number
+  /**
+   * start() claims and prepares a channel's next batch while the current one is being sent, so
+   * the sends do not wait for the database (default false; tick() and drain() never do). A crash
+   * leaves that batch's leases to expire: attempts counted, nothing sent twice. Off by default
+   * until the crash tests (rows 1, 4) cover a worker holding two batches.
+   */
+  prefetch?: boolean
   /** how stale the "was this alert superseded by an Update/Cancel?" answer may be before a send (default 100 ms) */
   supersessionCheckMs?: number
   /** hooks for tests (a worker frozen before sending, or before writing its results) */
@@ -57,6 +64,8 @@ export type DispatcherOptions = {
   }
 }
 
+type ClaimedBatch = { claim: Claim; claimedAt: number; localDeadline: number; prepared: Map<bigint, unknown> }
+
 export type TickReport = { fannedOut: number; reclaimed: number; claimed: number; sent: number; retried: number; failed: number; stale: number }
 
 export class Dispatcher {
@@ -64,6 +73,10 @@ export class Dispatcher {
   private readonly prisma: PrismaClient
   private readonly alerts = new Map<string, DispatchAlert>()
   private readonly policy: RetryPolicy
+  /** inside start()'s loop (prefetching is for that loop only) */
+  private looping = false
+  /** per channel: the next batch, claimed while the current one is sent (start() only) */
+  private readonly prefetched = new Map<string, Promise<ClaimedBatch | null>>()
   private running: Promise<void> | undefined
   private stopping = false
   private wake: (() => void) | undefined
@@ -86,6 +99,10 @@ export class Dispatcher {
 
   /** One round: a fan-out batch, expired leases back, one claimed batch per channel. */
   async tick(): Promise<TickReport> {
+    return this.round(this.looping && (this.options.prefetch ?? false))
+  }
+
+  private async round(prefetch: boolean): Promise<TickReport> {
     const report: TickReport = { fannedOut: 0, reclaimed: 0, claimed: 0, sent: 0, retried: 0, failed: 0, stale: 0 }
     let t = performance.now()
     const fan = await fanOutBatch(this.prisma, { batchSize: this.options.fanOutBatchSize ?? 2000 })
@@ -93,29 +110,47 @@ export class Dispatcher {
     t = this.lap('fanOut', t)
     report.reclaimed = await reclaimExpiredLeases(this.prisma, { maxAttempts: this.policy.maxAttempts })
     this.lap('reclaim', t)
-    for (const route of this.options.routes) await this.sendBatch(route, report)
+    for (const route of this.options.routes) await this.sendBatch(route, report, prefetch)
     return report
   }
 
-  private async sendBatch(route: ChannelRoute<unknown>, report: TickReport): Promise<void> {
-    const channel = route.adapter.channel
+  /** Claim a batch of the route's channel and prepare its messages; null when nothing is due. */
+  private async claimBatch(route: ChannelRoute<unknown>): Promise<ClaimedBatch | null> {
     let t = performance.now()
     const claimedAt = t
     const claim = await claimDeliveries(this.prisma, {
-      channel,
+      channel: route.adapter.channel,
       limit: this.options.batchSize ?? 200,
       leaseMs: this.options.leaseMs ?? 60_000,
     })
     t = this.lap('claim', t)
-    if (claim.deliveries.length === 0) return
+    if (claim.deliveries.length === 0) return null
     // the lease is measured on the database clock; locally only its length counts (a monotonic
     // clock, immune to wall-clock offsets): past 80 % of it, this worker sends nothing more
     const localDeadline = performance.now() + (this.options.leaseMs ?? 60_000) * 0.8
-    report.claimed += claim.deliveries.length
     await this.options.hooks?.afterClaim?.(claim)
     await this.loadAlerts(claim.deliveries)
     const prepared = await route.prepare(this.prisma, claim.deliveries, this.alerts)
-    t = this.lap('prepare', t)
+    this.lap('prepare', t)
+    return { claim, claimedAt, localDeadline, prepared }
+  }
+
+  private async sendBatch(route: ChannelRoute<unknown>, report: TickReport, prefetch = false): Promise<void> {
+    const channel = route.adapter.channel
+    const ahead = this.prefetched.get(channel)
+    this.prefetched.delete(channel)
+    const batch = (ahead ? await ahead : null) ?? (await this.claimBatch(route))
+    if (!batch) return
+    const { claim, claimedAt, localDeadline, prepared } = batch
+    report.claimed += claim.deliveries.length
+    // the next batch is claimed and prepared while this one is sent
+    if (prefetch && !this.stopping) {
+      this.prefetched.set(channel, this.claimBatch(route).catch((error: unknown) => {
+        console.error('dispatcher prefetch failed', error)
+        return null
+      }))
+    }
+    let t = performance.now()
 
     const outcomes: Outcome[] = []
     const unsent: bigint[] = []
@@ -182,6 +217,12 @@ export class Dispatcher {
       }
     })
     this.lap('complete', t)
+    // a Retry-After pauses the channel: a batch claimed ahead before the pause goes back too
+    if (pause.value && this.prefetched.has(channel)) {
+      const ahead = await this.prefetched.get(channel)
+      this.prefetched.delete(channel)
+      if (ahead) await releaseDeliveries(this.prisma, ahead.claim.token, ahead.claim.deliveries.map((d) => d.id), pause.value.afterMs)
+    }
   }
 
   private lap(phase: keyof Dispatcher['timings'], since: number): number {
@@ -220,6 +261,7 @@ export class Dispatcher {
   start(): void {
     if (this.running) return
     this.stopping = false
+    this.looping = true
     this.running = (async () => {
       while (!this.stopping) {
         let busy = false
@@ -250,6 +292,13 @@ export class Dispatcher {
     this.wake?.()
     await this.running
     this.running = undefined
+    this.looping = false
+    // a batch claimed ahead and never sent goes back, its attempt not counted
+    const ahead = [...this.prefetched.values()]
+    this.prefetched.clear()
+    for (const batch of await Promise.all(ahead)) {
+      if (batch) await releaseDeliveries(this.prisma, batch.claim.token, batch.claim.deliveries.map((d) => d.id))
+    }
   }
 }
 
