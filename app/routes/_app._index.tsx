@@ -24,11 +24,15 @@ import { readRealtimeCursor } from '#domain/realtime/read-realtime-events.ts'
 import { prisma } from '#domain/runtime.ts'
 import { getDefaultTerritory } from '#domain/territory/get-territory.ts'
 import { listNamedAreas } from '#domain/territory/list-named-areas.ts'
+import { listShelters } from '#domain/shelters/list-shelters.ts'
 import { IncidentForm, type IncidentFormValues } from '~/components/incidents/incident-form'
 import { IncidentList } from '~/components/incidents/incident-list'
 import { IncidentMap, mapLinks } from '~/components/map/incident-map'
 import { buildMapData, type DrawnArea } from '~/components/map/map-data'
 import { useRealtime } from '~/components/realtime'
+import { buildShelterFeatures, type ShelterLayerFilter } from '~/components/shelters/shelter-map-data'
+import { ShelterLayerControls, ShelterMapPanel } from '~/components/shelters/shelter-map-panel'
+import '~/components/shelters/shelters.css'
 import type { loader as rootLoader } from '~/root'
 import { clientIp, requireUserWithPermission } from '~/utils/auth.server'
 import { appErrorFields, formToObject, invalid } from '~/utils/form'
@@ -46,8 +50,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const realtimeCursor = (await readRealtimeCursor({ prisma: db })).toString()
   const territory = await getDefaultTerritory({ prisma: db })
   const canCreate = can(user.role, 'create:incident:any')
-  if (!territory) return { territory: null, incidents: [], mapData: null, canCreate, realtimeCursor }
-  const [areas, incidents, tasks] = await Promise.all([
+  const shelterAccess = { read: can(user.role, 'read:shelter:any'), operate: can(user.role, 'operate:shelter:any') }
+  if (!territory) return { territory: null, incidents: [], mapData: null, canCreate, realtimeCursor, shelters: [], shelterAccess }
+  const [areas, incidents, tasks, shelters] = await Promise.all([
     listNamedAreas({ prisma: db, territoryId: territory.id }),
     listIncidents({
       prisma: db,
@@ -56,6 +61,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       closedSince: new Date(Date.now() - RECENTLY_CLOSED_MS),
     }),
     listOpenTasks({ prisma: db, territoryId: territory.id }),
+    shelterAccess.read ? listShelters({ prisma: db, actor: userActor(user), territoryId: territory.id }) : Promise.resolve([]),
   ])
   return {
     territory: { id: territory.id, name: territory.name, demo: territory.demo },
@@ -70,9 +76,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
         status,
         updatedAt,
       })),
-    mapData: buildMapData({ territory, areas, incidents, tasks }),
+    mapData: { ...buildMapData({ territory, areas, incidents, tasks }), shelters: shelterAccess.read ? buildShelterFeatures(shelters) : undefined },
     canCreate,
     realtimeCursor,
+    shelters: shelters.map(({ id, name, kind, status, storedStatus, freePlaces, capacity, occupancy, address }) => ({ id, name, kind, status, storedStatus, freePlaces, capacity, occupancy, address })),
+    shelterAccess,
   }
 }
 
@@ -90,7 +98,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Dashboard() {
-  const { territory, incidents, mapData, canCreate, realtimeCursor } = useLoaderData<typeof loader>()
+  const { territory, incidents, mapData, canCreate, realtimeCursor, shelters, shelterAccess } = useLoaderData<typeof loader>()
   const root = useRouteLoaderData<typeof rootLoader>('root')
   const actionData = useActionData<typeof action>()
   const navigation = useNavigation()
@@ -101,6 +109,9 @@ export default function Dashboard() {
   const [drawn, setDrawn] = useState<DrawnArea | null>(null)
   const [since] = useState(realtimeCursor)
   const creating = canCreate && searchParams.has('new')
+  const [shelterFilter, setShelterFilter] = useState<ShelterLayerFilter>({ kind: '', stepFree: false })
+  const [shelterId, setShelterId] = useState<string | null>(null)
+  const selectedShelter = shelters.find((s) => s.id === shelterId) ?? null
 
   // live: any change in the territory reloads this page's data
   useRealtime(territory ? [`territory:${territory.id}`] : [], () => revalidator.revalidate(), { since })
@@ -123,6 +134,8 @@ export default function Dashboard() {
           mapStyleUrl={root?.publicConfig?.mapStyleUrl ?? null}
           drawing={creating ? { active: true, onArea: setDrawn } : undefined}
           onIncidentClick={creating ? undefined : (id) => navigate(`/incidents/${id}`)}
+          onShelterClick={creating ? undefined : setShelterId}
+          shelterFilter={shelterFilter}
         />
       </div>
       <aside className="side" data-testid="side-panel">
@@ -151,6 +164,10 @@ export default function Dashboard() {
                 </Link>
               ) : null}
             </div>
+            {shelterAccess.read ? <ShelterLayerControls filter={shelterFilter} onChange={setShelterFilter} count={shelters.length} /> : null}
+            {selectedShelter ? (
+              <ShelterMapPanel shelter={selectedShelter} incidents={incidents.filter((i) => i.status !== 'CLOSED')} canOperate={shelterAccess.operate} onClose={() => setShelterId(null)} />
+            ) : null}
             {incidents.length ? (
               <IncidentList incidents={incidents} />
             ) : (

@@ -24,6 +24,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? 
 export default function AlertPage() {
   const { territory, alert, expired, pageLanguage } = useLoaderData<typeof loader>()
   const { t } = useTranslation('public')
+  const { t: tShelters } = useTranslation('shelters')
   const time = usePublicTime()
   const fallback = alert.language !== pageLanguage
   return (
@@ -72,6 +73,11 @@ export default function AlertPage() {
           <p data-testid="alert-instruction">{alert.instruction}</p>
         </section>
       ) : null}
+      <p>
+        <Link to="/find-shelter" className="btn" data-testid="alert-find-shelter">
+          {tShelters('public.fromAlert')}
+        </Link>
+      </p>
       {alert.description ? (
         <section aria-labelledby="description-heading">
           <h2 id="description-heading">{t('alert.description')}</h2>

@@ -17,6 +17,7 @@ export const links: LinksFunction = () => [
 
 function PublicShell({ children }: { children: React.ReactNode }) {
   const { t } = useTranslation('public')
+  const { t: tShelters } = useTranslation('shelters')
   return (
     <div className="public-shell">
       <header className="topbar public-topbar">
@@ -27,6 +28,9 @@ function PublicShell({ children }: { children: React.ReactNode }) {
         <nav aria-label={t('nav.label')}>
           <NavLink to="/public" data-testid="nav-alerts">
             {t('nav.alerts')}
+          </NavLink>
+          <NavLink to="/find-shelter" data-testid="nav-shelters">
+            {tShelters('public.nav')}
           </NavLink>
           <NavLink to="/subscribe" data-testid="nav-subscribe">
             {t('nav.subscribe')}

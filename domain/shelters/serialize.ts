@@ -23,6 +23,7 @@ export type PublicShelter = {
 }
 
 export type ShelterRecord = PublicShelter & {
+  territoryId: string
   code: string
   storedStatus: Shelter['status']
   occupancy: number
@@ -61,6 +62,7 @@ export function toPublicShelter(s: Shelter, now: Date): PublicShelter {
 export function toShelterRecord(s: Shelter, now: Date): ShelterRecord {
   return {
     ...toPublicShelter(s, now),
+    territoryId: s.territoryId,
     code: s.code,
     storedStatus: s.status,
     occupancy: s.occupancy,

@@ -16,10 +16,13 @@ import {
 } from '~/utils/map-style'
 import { createDrawControl, type DrawControl, type DrawMode } from './draw-control.client'
 import type { IncidentMapProps } from './incident-map'
-import { dataLayers, incidentsFill, sources, tasksCircle } from './map-layers'
+import { dataLayers, incidentsFill, pickedCircle, sources, tasksCircle } from './map-layers'
 import type { MapData } from './map-data'
+import { shelterFilterExpression, shelterLayers, shelterSource, sheltersCircle } from '~/components/shelters/shelter-layers'
+import { shelterStatusColors } from '~/components/shelters/shelter-colors'
+import { shelterVisible } from '~/components/shelters/shelter-map-data'
 
-const ourSources = new Set<string>(Object.values(sources))
+const ourSources = new Set<string>([...Object.values(sources), shelterSource])
 const emptyCollection = { type: 'FeatureCollection' as const, features: [] }
 
 function addDataLayers(map: MapLibreMap, data: MapData) {
@@ -34,6 +37,11 @@ function addDataLayers(map: MapLibreMap, data: MapData) {
     if (!map.getSource(id)) map.addSource(id, { type: 'geojson', data: collection })
   }
   for (const layer of dataLayers) if (!map.getLayer(layer.id)) map.addLayer(layer)
+  // the shelter layer, when the page shows shelters (above incidents and tasks, below the picked point)
+  if (data.shelters) {
+    if (!map.getSource(shelterSource)) map.addSource(shelterSource, { type: 'geojson', data: data.shelters })
+    for (const layer of shelterLayers) if (!map.getLayer(layer.id)) map.addLayer(layer, pickedCircle.id)
+  }
 }
 
 async function fetchWithTimeout(url: string, init: RequestInit, ms: number): Promise<Response> {
@@ -85,6 +93,7 @@ export default function IncidentMapClient(props: IncidentMapProps) {
   const mapRef = useRef<MapLibreMap | null>(null)
   const drawRef = useRef<DrawControl | null>(null)
   const markersRef = useRef<maplibregl.Marker[]>([])
+  const shelterMarkersRef = useRef<maplibregl.Marker[]>([])
   const latest = useRef(props)
   latest.current = props
   const [ready, setReady] = useState(false)
@@ -126,14 +135,21 @@ export default function IncidentMapClient(props: IncidentMapProps) {
     map.on('style.load', () => addDataLayers(map, latest.current.data))
     map.on('click', incidentsFill.id, (event) => {
       if (latest.current.drawing?.active || latest.current.picking?.active) return
+      // a shelter on top of the incident's area takes the click
+      if (map.getLayer(sheltersCircle.id) && map.queryRenderedFeatures(event.point, { layers: [sheltersCircle.id] }).length) return
       const id = event.features?.[0]?.properties?.id
       if (typeof id === 'string') latest.current.onIncidentClick?.(id)
+    })
+    map.on('click', sheltersCircle.id, (event) => {
+      if (latest.current.drawing?.active || latest.current.picking?.active) return
+      const id = event.features?.[0]?.properties?.id
+      if (typeof id === 'string') latest.current.onShelterClick?.(id)
     })
     map.on('click', (event) => {
       const round7 = (n: number) => Math.round(n * 1e7) / 1e7
       if (latest.current.picking?.active) latest.current.picking.onPick([round7(event.lngLat.lng), round7(event.lngLat.lat)])
     })
-    for (const layer of [incidentsFill.id, tasksCircle.id]) {
+    for (const layer of [incidentsFill.id, tasksCircle.id, sheltersCircle.id]) {
       map.on('mouseenter', layer, () => {
         if (!latest.current.drawing?.active && !latest.current.picking?.active && latest.current.onIncidentClick) {
           map.getCanvas().style.cursor = 'pointer'
@@ -148,6 +164,8 @@ export default function IncidentMapClient(props: IncidentMapProps) {
       drawRef.current = null
       for (const marker of markersRef.current) marker.remove()
       markersRef.current = []
+      for (const marker of shelterMarkersRef.current) marker.remove()
+      shelterMarkersRef.current = []
       map.remove()
       mapRef.current = null
     }
@@ -162,7 +180,39 @@ export default function IncidentMapClient(props: IncidentMapProps) {
     ;(map.getSource(sources.areas) as GeoJSONSource | undefined)?.setData(props.data.areas)
     ;(map.getSource(sources.incidents) as GeoJSONSource | undefined)?.setData(props.data.incidents)
     ;(map.getSource(sources.tasks) as GeoJSONSource | undefined)?.setData(props.data.tasks)
+    if (props.data.shelters) (map.getSource(shelterSource) as GeoJSONSource | undefined)?.setData(props.data.shelters)
   }, [ready, props.data])
+
+  // shelter layer: kind/accessibility filter, and a number on each shelter as an HTML marker (free
+  // places when open or full, else its capacity) in the status colour
+  const shelterFilterKey = JSON.stringify(props.shelterFilter ?? null)
+  const shelterLabelKey = (props.data.shelters?.features ?? []).map((f) => `${f.properties.id}:${f.properties.label}:${f.properties.status}`).join('|')
+  useEffect(() => {
+    const map = mapRef.current
+    if (!map || !ready || !map.getLayer(sheltersCircle.id)) return
+    const filter = latest.current.shelterFilter ?? { kind: '', stepFree: false }
+    map.setFilter(sheltersCircle.id, shelterFilterExpression(filter))
+    for (const marker of shelterMarkersRef.current) marker.remove()
+    shelterMarkersRef.current = (latest.current.data.shelters?.features ?? [])
+      .filter((f) => shelterVisible(f.properties, filter))
+      .map((f) => {
+        const element = document.createElement('button')
+        element.type = 'button'
+        element.className = 'shelter-label'
+        element.textContent = f.properties.label
+        element.style.background = shelterStatusColors[f.properties.status] ?? '#6b7280'
+        element.title = f.properties.name
+        element.setAttribute('aria-label', f.properties.name)
+        element.setAttribute('data-testid', 'shelter-label')
+        element.setAttribute('data-shelter', f.properties.id)
+        element.setAttribute('data-status', f.properties.status)
+        element.addEventListener('click', (event) => {
+          event.stopPropagation()
+          latest.current.onShelterClick?.(f.properties.id)
+        })
+        return new maplibregl.Marker({ element, anchor: 'bottom', offset: [0, -10] }).setLngLat(f.geometry.coordinates as [number, number]).addTo(map)
+      })
+  }, [ready, shelterFilterKey, shelterLabelKey])
 
   // named-area labels as HTML markers (text layers would need glyphs from a font server)
   const labelKey = props.data.areaLabels.map((l) => `${l.id}:${l.name}:${l.at.join(',')}`).join('|')

@@ -6,6 +6,7 @@ import { lazy, Suspense, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import maplibreCss from 'maplibre-gl/dist/maplibre-gl.css?url'
 import type { DrawnArea, MapData } from './map-data'
+import type { ShelterLayerFilter } from '~/components/shelters/shelter-map-data'
 import './map.css'
 
 export const mapLinks: LinksFunction = () => [{ rel: 'stylesheet', href: maplibreCss }]
@@ -21,6 +22,9 @@ export type IncidentMapProps = {
   /** picking a point (a task's place) by clicking the map */
   picking?: { active: boolean; picked: [number, number] | null; onPick: (point: [number, number]) => void }
   onIncidentClick?: (id: string) => void
+  /** the shelter layer (data.shelters): a click on a shelter, and the kind/accessibility filter */
+  onShelterClick?: (id: string) => void
+  shelterFilter?: ShelterLayerFilter
 }
 
 const LazyMap = lazy(() => import('./incident-map.client'))

@@ -2,6 +2,7 @@
 // decides anything: it draws these and hands drawn geometry back to a form. Browser-safe.
 import type { Feature, FeatureCollection, MultiPolygon, Point, Polygon } from 'geojson'
 import type { IncidentSeverity, IncidentStatus, IncidentType, TaskStatus } from '#generated/prisma/enums.ts'
+import type { ShelterFeatureProps } from '~/components/shelters/shelter-map-data'
 
 type Position = [number, number]
 type Polygonal = { type: 'Polygon'; coordinates: Position[][] } | { type: 'MultiPolygon'; coordinates: Position[][][] }
@@ -25,6 +26,8 @@ export type MapData = {
   areaLabels: AreaLabel[]
   incidents: FeatureCollection<Polygon, IncidentFeatureProps>
   tasks: FeatureCollection<Point, TaskFeatureProps>
+  /** the shelter layer (app/components/shelters/shelter-map-data.ts), when the page shows it */
+  shelters?: FeatureCollection<Point, ShelterFeatureProps>
   /** [west, south, east, north] of the territory */
   bbox: [number, number, number, number]
 }
