@@ -129,12 +129,16 @@ describeEachBackend('reliability: providers and channels', (backend) => {
     expect(requestsFor(offCurve)).toBe(0)
 
     // the operator sees them in the dead-letter list
-    const dead = await listDeadLetters({ prisma, territoryId: 'jelgava' })
-    expect(dead.rows).toHaveLength(3)
-    expect(dead.rows.map((r) => r.lastError).filter((e) => !e?.includes('adapter threw')).sort()).toEqual([
+    const dead = await listDeadLetters({ prisma })
+    // the three given up after N attempts (DEAD) and the one refused for good at once (FAILED)
+    expect(dead.rows.map((r) => r.status).sort()).toEqual(['DEAD', 'DEAD', 'DEAD', 'FAILED'])
+    const given = dead.rows.filter((r) => r.status === 'DEAD')
+    expect(given.map((r) => r.lastError).filter((e) => !e?.includes('adapter threw')).sort()).toEqual([
       '3 attempts; last: 500 internal error', '3 attempts; last: timeout after 1500 ms',
     ])
-    expect(dead.rows.every((r) => r.attempts === 3 && r.identifier === alert.identifier)).toBe(true)
+    expect(given.every((r) => r.attempts === 3)).toBe(true)
+    expect(dead.rows.find((r) => r.status === 'FAILED')).toMatchObject({ attempts: 1, lastError: expect.stringMatching(/^invalid subscription/) })
+    expect(dead.rows.every((r) => r.identifier === alert.identifier)).toBe(true)
   })
 
   it('row 10: 5xx four times in a row → retried with capped exponential backoff and jitter (read from the ledger), delivered in the end, every attempt and answer in the delivery report', async () => {
