@@ -158,7 +158,7 @@ export default function ShelterPage() {
         <section className="card" aria-labelledby="registry-heading">
           <h2 id="registry-heading">{t('detail.registry')}</h2>
           <ShelterFlags shelter={shelter} />
-          <dl className="incident-meta">
+          <dl className="shelter-meta">
             <dt>{t('fields.responsibleName')}</dt>
             <dd>{shelter.responsibleName || '—'}</dd>
             <dt>{t('fields.responsiblePhone')}</dt>

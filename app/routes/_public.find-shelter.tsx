@@ -28,9 +28,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const areas = await listNamedAreas({ prisma: db, territoryId: territory.id })
   let origin: [number, number] | null = null
   let originLabel: string | null = null
+  // the point: lat/lon (not "lng", which is the page's language)
   const lat = Number(q.get('lat'))
-  const lng = Number(q.get('lng'))
-  if (q.get('lat') && q.get('lng') && Number.isFinite(lat) && Number.isFinite(lng) && Math.abs(lat) <= 90 && Math.abs(lng) <= 180) {
+  const lng = Number(q.get('lon'))
+  if (q.get('lat') && q.get('lon') && Number.isFinite(lat) && Number.isFinite(lng) && Math.abs(lat) <= 90 && Math.abs(lng) <= 180) {
     origin = [lng, lat]
   } else if (q.get('area')) {
     const area = areas.find((a) => a.id === q.get('area'))
@@ -59,7 +60,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   })
   return {
     territory: { name: territory.name, demo: territory.demo, boundary: territory.boundary },
-    areas: areas.map((a) => ({ id: a.id, name: a.name, geometry: a.geometry })),
+    areas: areas.map((a) => ({ id: a.id, name: a.name, geometry: a.geometry, labelAt: a.labelAt })),
     shelters,
     origin,
     originLabel,
@@ -84,7 +85,7 @@ export default function FindShelter() {
     const next = new URLSearchParams(params)
     next.delete('area')
     next.set('lat', String(point[1]))
-    next.set('lng', String(point[0]))
+    next.set('lon', String(point[0]))
     navigate(`?${next.toString()}`, { preventScrollReset: true })
   }
   function locate() {

@@ -30,7 +30,7 @@ export const permissions = [
   'issue:reserves:any',
   // receipts, transfers, write-offs, stocktakes, warehouses, catalogue, minimum levels
   'manage:reserves:any',
-  // shelters (issue 5, decision 011): registry, map layer, occupancy, inspections
+  // shelters (issue 5, decision 012): registry, map layer, occupancy, inspections
   'read:shelter:any',
   // open and close shelters, check people in and out (households when switched on)
   'operate:shelter:any',

@@ -1,4 +1,4 @@
-// Which capacity counts now, free places and the status a reader sees (decision 011).
+// Which capacity counts now, free places and the status a reader sees (decision 012).
 // - Night (22:00–06:59 in Riga) counts the night capacity (sleeping places), day the day capacity;
 //   when one of them is 0 the shelter has only the other.
 // - Free places are never below zero: over capacity shows 0 free.

@@ -1,6 +1,6 @@
 // A resident scans the shelter's QR code and confirms "we are here" (1–10 people): counted, with no
 // identity kept (no account, no name, no address; the audit row says "qr"). The token in the code
-// is the only credential, so replaying it must not inflate the count (decision 011):
+// is the only credential, so replaying it must not inflate the count (decision 012):
 // - per device address and shelter: one check-in per 30 minutes (a second scan of the same poster
 //   by the same phone, or a script from one address, counts nothing); the address is kept only
 //   as a SHA-256 inside the rate-limit key, for the window;

@@ -2,7 +2,7 @@
 // incident the shelter belongs to, and the audit rows are one transaction; the territory room
 // hears `shelter.updated` (and the incident rooms `log-entry.created`) after the commit.
 //
-// Transitions (decision 011):
+// Transitions (decision 012):
 //   STANDBY → OPENING | OPEN            (needs an open incident: the one the shelter opens for)
 //   OPENING → OPEN | CLOSED
 //   OPEN, FULL → CLOSED                 (only with nobody inside: check everyone out first)

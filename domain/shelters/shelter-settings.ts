@@ -1,5 +1,5 @@
 // Shelter settings (Setting rows). Household records (who stays, with which needs) are sensitive
-// personal data and OFF unless an administrator switches them on (decision 011).
+// personal data and OFF unless an administrator switches them on (decision 012).
 import type { PrismaClient, Prisma } from '#generated/prisma/client.ts'
 
 export const HOUSEHOLDS_SETTING = 'shelters.households'

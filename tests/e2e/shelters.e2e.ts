@@ -101,6 +101,7 @@ describe('shelters', () => {
     for (const lng of languages) {
       await page.goto(`${app.url}/shelters?lng=${lng}`)
       await page.getByTestId('shelter-table').waitFor()
+      await waitForLive(page)
       await screenshot(page, `shelters-list-${lng}`)
     }
     expect(await page.getByTestId('shelter-row').count()).toBe(8)
@@ -115,6 +116,7 @@ describe('shelters', () => {
     for (const lng of languages) {
       await page.goto(`${app.url}/shelters/${sports.id}?lng=${lng}`)
       await page.getByTestId('shelter-qr').waitFor()
+      await waitForLive(page)
       await screenshot(page, `shelters-detail-${lng}`)
     }
 
@@ -196,9 +198,13 @@ describe('shelters', () => {
       await hydrated(page.getByTestId('nav-shelters'))
       await page.getByTestId('nav-shelters').click()
       await page.getByTestId('shelter-finder').waitFor()
+      // the language chosen for this run (?lng= is not remembered without the switch)
+      await page.goto(`${app.url}/find-shelter?lng=${lng}`)
       await hydrated(page.getByTestId('finder-locate'))
       await page.getByTestId('finder-locate').click()
       await page.waitForURL(/lat=56\.6455/)
+      expect(new URL(page.url()).searchParams.get('lng')).toBe(lng)
+      await expect(page.locator('h1').innerText()).resolves.toBe({ lv: 'Atrast patvertni', en: 'Find a shelter', ru: 'Найти укрытие' }[lng])
       await page.getByTestId('finder-origin').waitFor()
       const distances = await page.getByTestId('finder-distance').allInnerTexts()
       expect(distances.length).toBeGreaterThanOrEqual(1)
