@@ -49,7 +49,7 @@ async function issue(texts: Record<string, { headline: string; description: stri
       info: Object.entries(texts).map(([language, text]) => ({
         language,
         category: ['Met'],
-        event: severity === 'Severe' ? 'Plūdi' : 'Vētra',
+        event: { 'lv-LV': severity === 'Severe' ? 'Plūdi' : 'Vētra', 'en-GB': severity === 'Severe' ? 'Flood' : 'Storm', 'ru-RU': 'Наводнение' }[language],
         urgency: 'Immediate',
         severity,
         certainty: 'Observed',

@@ -95,12 +95,31 @@ export default function PublicMapClient(props: Props) {
       for (const [id, data] of Object.entries(collections(latest.current))) map.addSource(id, { type: 'geojson', data })
       for (const layer of publicLayers) map.addLayer(layer)
       // the container may have settled after the map was made: fit again, to the alerts when asked
-      map.resize()
-      map.fitBounds(focusBounds(latest.current) ?? latest.current.bbox, { padding: 24, duration: 0, maxZoom: 15 })
-      setReady(true)
-      latest.current.onReady()
+      fit()
+      // ready (and shown over the SVG) once the first frame with our layers is drawn
+      map.once('idle', () => {
+        setReady(true)
+        latest.current.onReady()
+      })
       void addBasemap(map, latest.current.mapStyleUrl)
     })
+    // fit (again) whenever the container's size changes, until the reader moves the map
+    let moved = false
+    map.on('dragstart', () => (moved = true))
+    map.on('zoomstart', (event) => {
+      if ((event as { originalEvent?: unknown }).originalEvent) moved = true
+    })
+    const fit = () => {
+      map.resize()
+      if (moved) return
+      const focus = focusBounds(latest.current)
+      const { clientWidth: w, clientHeight: h } = map.getContainer()
+      // an alert's area takes about half of the map, so that its surroundings stay in view
+      const padding = focus ? Math.round(Math.min(w, h) / 4) : 24
+      map.fitBounds(focus ?? latest.current.bbox, { padding, duration: 0, maxZoom: 13 })
+    }
+    const observer = new ResizeObserver(() => fit())
+    observer.observe(container.current)
     map.on('click', (event) => {
       latest.current.onPick?.([Math.round(event.lngLat.lng * 1e5) / 1e5, Math.round(event.lngLat.lat * 1e5) / 1e5])
     })
@@ -110,6 +129,7 @@ export default function PublicMapClient(props: Props) {
       if (typeof identifier === 'string') window.location.assign(`/alerts/${encodeURIComponent(identifier)}`)
     })
     return () => {
+      observer.disconnect()
       for (const m of markers.current) m.remove()
       map.remove()
       mapRef.current = null

@@ -2,7 +2,7 @@
 // the map, the device's location, a named area (its sample points) — at most `maxPlaces` points
 // in all; languages in order of preference (the page's language first); the lowest severity.
 // The browser's permission prompt appears only when Subscribe is pressed.
-import { useEffect, useMemo, useState } from 'react'
+import { useEffect, useMemo, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { Position } from '#domain/geo/types.ts'
 import { PublicMap } from './public-map'
@@ -60,6 +60,12 @@ export function SubscribeForm({ territory, areas, pageLanguage, maxPlaces }: Pro
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({})
   const [subscribedEndpoint, setSubscribedEndpoint] = useState<string | null>(null)
   const [placeMessage, setPlaceMessage] = useState<string | null>(null)
+  const statusRef = useRef<HTMLDivElement>(null)
+
+  // the outcome is shown at the top of the form: bring it into view
+  useEffect(() => {
+    if (status.kind === 'subscribed' || status.kind === 'unsubscribed') statusRef.current?.scrollIntoView({ block: 'center' })
+  }, [status.kind])
 
   // this browser's subscription, and the choices it was made with
   useEffect(() => {
@@ -188,6 +194,7 @@ export function SubscribeForm({ territory, areas, pageLanguage, maxPlaces }: Pro
 
   return (
     <form className="subscribe-form stack" onSubmit={onSubmit} data-testid="subscribe-form" noValidate>
+      <div ref={statusRef} />
       {subscribedEndpoint ? (
         <div className="notice ok" role="status" data-testid="subscribed">
           <p>{t(status.kind === 'subscribed' ? 'subscribe.subscribed' : 'subscribe.alreadySubscribed')}</p>
