@@ -211,7 +211,9 @@ describe('openDatabase on embedded PGlite', () => {
       expect(migrate.out).toMatch(/No pending migrations \(embedded database, through the running Sargs server\)/)
       const backup = await sargs(dir, 'backup', file)
       expect(backup.err).toBe('')
-      expect(backup.out).toMatch(/Backup written to .*: 16 tables, 1 rows/)
+      // every table of the schema but the derived ones; the count grows with the schema
+      const tables = Number(/Backup written to .*: (\d+) tables, 1 rows/.exec(backup.out)?.[1])
+      expect(tables).toBeGreaterThanOrEqual(16)
       expect(await sargs(dir, 'backup', file)).toMatchObject({ code: 1, err: expect.stringMatching(/exists; use --force/) })
       const restore = await sargs(dir, 'restore', file)
       expect(restore.code).toBe(1)
@@ -220,7 +222,7 @@ describe('openDatabase on embedded PGlite', () => {
 
       const fresh = dataDir()
       expect((await sargs(fresh, 'migrate')).out).toMatch(/Applied \d+_init/)
-      expect((await sargs(fresh, 'restore', file)).out).toMatch(/Restored 1 rows into 16 tables/)
+      expect((await sargs(fresh, 'restore', file)).out).toContain(`Restored 1 rows into ${tables} tables`)
       const restored = await openDatabase({ env: embedded(fresh), role: 'cli' })
       try {
         const counter = await restored.prisma.setting.findUniqueOrThrow({ where: { key: 'counter' } })
