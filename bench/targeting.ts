@@ -87,9 +87,11 @@ async function seed(sql: Sql): Promise<void> {
     `INSERT INTO "PushSubscription" ("id", "endpoint", "p256dh", "auth", "languages", "minSeverity", "places", "minLng", "maxLng", "minLat", "maxLat")
      SELECT 's' || i, 'https://push.example/' || i, 'k', 'a', ARRAY['lv'],
             (ARRAY['Minor', 'Minor', 'Moderate', 'Severe']::"AlertSeverity"[])[1 + (i % 4)],
-            CASE WHEN i <= ${twoPlaces} THEN jsonb_build_array(${townCase('random()', 'random()', 'random()')}, ${townCase('random()', 'random()', 'random()')})
-                 ELSE jsonb_build_array(${townCase('random()', 'random()', 'random()')}) END, 0, 0, 0, 0
-       FROM generate_series(1, ${subscriptions}) AS i`,
+            CASE WHEN i <= ${twoPlaces} THEN jsonb_build_array(${townCase('q.r1', 'q.a1', 'q.b1')}, ${townCase('q.r2', 'q.a2', 'q.b2')})
+                 ELSE jsonb_build_array(${townCase('q.r1', 'q.a1', 'q.b1')}) END, 0, 0, 0, 0
+       FROM generate_series(1, ${subscriptions}) AS i,
+            -- drawn once per subscription (random() in each CASE arm would be drawn again per arm)
+            LATERAL (SELECT random() + 0 * i AS r1, random() AS a1, random() AS b1, random() AS r2, random() AS a2, random() AS b2) AS q`,
   )
   await sql(
     `INSERT INTO "SubscriptionPlace" ("subscriptionId", "idx", "cell", "lng", "lat", "minSeverity", "placeCount")

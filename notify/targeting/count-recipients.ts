@@ -6,7 +6,7 @@ import type { AlertSeverity } from '#generated/prisma/enums.ts'
 import type { AlertAreaGeometry } from '#notify/cap/alert-area.ts'
 import type { Db } from '#notify/ledger/db.ts'
 import { WEB_PUSH_CHANNEL } from '#notify/ledger/fan-out.ts'
-import { selectAreaRecipients } from './select-area-recipients.ts'
+import { countInsideSingles, selectAreaRecipients } from './select-area-recipients.ts'
 
 export async function countRecipients(options: {
   prisma: Db
@@ -17,8 +17,11 @@ export async function countRecipients(options: {
   const counts: Record<string, number> = {}
   for (const channel of new Set(options.channels)) {
     if (channel === WEB_PUSH_CHANNEL) {
-      let n = 0
-      for await (const batch of selectAreaRecipients(options.prisma, { area: options.area, severity: options.severity, batchSize: 10_000 })) n += batch.length
+      // single-place subscribers in cells wholly inside: counted by the database; the others
+      // (boundary cells, several places) through the same selection as the fan-out
+      let n = await countInsideSingles(options.prisma, { area: options.area, severity: options.severity })
+      const rest = { area: options.area, severity: options.severity, batchSize: 10_000, skipInsideSingles: true }
+      for await (const batch of selectAreaRecipients(options.prisma, rest)) n += batch.length
       counts[channel] = n
     } else {
       // a channel without subscribers of its own (yet) reaches nobody

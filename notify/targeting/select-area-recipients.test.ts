@@ -7,6 +7,7 @@ import type { PrismaClient } from '#generated/prisma/client.ts'
 import type { AlertSeverity } from '#generated/prisma/enums.ts'
 import type { AlertAreaGeometry } from '#notify/cap/alert-area.ts'
 import { describeEachBackend, useTestDatabase } from '#tests/db.ts'
+import { countRecipients } from './count-recipients.ts'
 import { selectAreaRecipients, selectAreaRecipientsBatch, wantsSeverity } from './select-area-recipients.ts'
 
 function circle(lng: number, lat: number, r: number, n = 64): [number, number][] {
@@ -78,6 +79,8 @@ describeEachBackend('selectAreaRecipients', (backend) => {
         const expected = bruteForce(subs, area, severity)
         const got = await selectAll(prisma, area, severity, 97)
         expect(got.length, `${name} ${severity}: no duplicates`).toBe(new Set(got).size)
+        // the compose screen's count (inside single places counted by the database) agrees
+        expect(await countRecipients({ prisma, area, severity, channels: ['webpush'] })).toEqual({ webpush: got.length })
         // places exactly on an edge may count either way: compare all others exactly
         const feature = { type: 'Feature' as const, properties: {}, geometry: area }
         const onEdge = new Set(subs.filter((s) => s.places.some((p) => booleanPointInPolygon(p, feature) !== booleanPointInPolygon(p, feature, { ignoreBoundary: true }))).map((s) => s.id))

@@ -45,6 +45,11 @@ export type SelectOptions = {
   after?: string | null
   /** places read per batch (the recipients are fewer when places are outside or doubled) */
   batchSize?: number
+  /**
+   * leave out subscriptions with a single place in an INSIDE cell (countRecipients counts those in
+   * the database instead of reading them)
+   */
+  skipInsideSingles?: boolean
 }
 
 type Plan = { polygons: Position[][][]; bbox: Bbox; ranges: CellRange[] }
@@ -89,7 +94,8 @@ export async function selectAreaRecipientsBatch(db: Db, options: SelectOptions):
     .map((r) => (r.lo <= cursor.cell ? { ...r, lo: cursor.cell, first: true } : { ...r, first: false }))
   if (ranges.length === 0) return { recipients: [], cursor: options.after ?? null, done: true, candidates: 0, tested: 0 }
   const [minX, minY, maxX, maxY] = plan.bbox
-  const severityFilter = options.severity === 'Unknown' ? '' : `AND p."minSeverity" >= '${options.severity}'::"AlertSeverity"`
+  const severityFilter = severitySql(options.severity)
+  const skip = options.skipInsideSingles ? `AND NOT (r."inside" AND p."placeCount" = 1)` : ''
   // one index range scan per range, in key order, each stopping at the batch size; the nested
   // loop over the ranges (in array order) keeps that order, and the outer LIMIT stops it
   const rows = await db.$queryRawUnsafe<PlaceRow[]>(
@@ -100,7 +106,7 @@ export async function selectAreaRecipientsBatch(db: Db, options: SelectOptions):
           FROM "SubscriptionPlace" p
          WHERE p."cell" BETWEEN r."lo" AND r."hi"
            AND (NOT r."first" OR p."cell" > $2::bigint OR (p."subscriptionId", p."idx") > ($3::text, $4::int))
-           AND p."lng" BETWEEN $5 AND $6 AND p."lat" BETWEEN $7 AND $8 ${severityFilter}
+           AND p."lng" BETWEEN $5 AND $6 AND p."lat" BETWEEN $7 AND $8 ${severityFilter} ${skip}
          ORDER BY p."cell", p."subscriptionId", p."idx"
          LIMIT $9::int) x
       LIMIT $9::int`,
@@ -153,6 +159,28 @@ export async function selectAreaRecipientsBatch(db: Db, options: SelectOptions):
     candidates: rows.length,
     tested,
   }
+}
+
+function severitySql(severity: AlertSeverity): string {
+  // enum order is Extreme < Severe < … < Unknown: "wants Severe" = minSeverity Severe or lower
+  return severity === 'Unknown' ? '' : `AND p."minSeverity" >= '${severity}'::"AlertSeverity"`
+}
+
+/**
+ * How many subscriptions with ONE place lie in the area's INSIDE cells and want the severity —
+ * counted by the database from the index, no test needed (the rest: skipInsideSingles batches).
+ */
+export async function countInsideSingles(db: Db, options: { area: AlertAreaGeometry; severity: AlertSeverity }): Promise<number> {
+  const inside = planFor(options.area).ranges.filter((r) => r.inside)
+  if (inside.length === 0) return 0
+  const [row] = await db.$queryRawUnsafe<{ n: number }[]>(
+    `SELECT count(*)::int AS "n"
+       FROM json_to_recordset($1::json) AS r("lo" bigint, "hi" bigint)
+       JOIN "SubscriptionPlace" p ON p."cell" BETWEEN r."lo" AND r."hi"
+      WHERE p."placeCount" = 1 ${severitySql(options.severity)}`,
+    JSON.stringify(inside.map(({ lo, hi }) => ({ lo, hi }))),
+  )
+  return row.n
 }
 
 /** Every recipient, in batches (each subscription once). */
