@@ -66,12 +66,12 @@ const lots: [WarehouseKey, string, number, number | null, string, number][] = [
 
 /** [warehouse, item, minimum] */
 const minimums: [WarehouseKey, string, number][] = [
-  ['central', 'WATER-BOTTLED', 3000],
+  ['central', 'WATER-BOTTLED', 3500],
   ['central', 'FOOD-RATION-24H', 1000],
-  ['central', 'BLANKET-WOOL', 300],
+  ['central', 'BLANKET-WOOL', 250],
   ['central', 'FIRST-AID-KIT', 50],
   ['central', 'GENERATOR-5KW', 4],
-  ['west', 'SANDBAG', 4000],
+  ['west', 'SANDBAG', 3000],
   ['west', 'WATER-BOTTLED', 500],
   ['south', 'SANDBAG', 3000],
   ['south', 'DIESEL', 500],

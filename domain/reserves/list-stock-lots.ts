@@ -12,6 +12,7 @@ export type LotBalance = {
   warehouseName: string
   itemId: string
   itemCode: string
+  itemNames: { lv: string; en: string; ru: string }
   unit: string
   quantity: number
   expiresOn: string | null
@@ -41,7 +42,7 @@ export async function listStockLots(options: {
       itemId: options.itemId,
       balance: options.includeEmpty ? { isNot: null } : { quantity: { gt: 0 } },
     },
-    include: { balance: true, warehouse: { select: { name: true } }, item: { select: { code: true, unit: true, expiryWarningDays: true } } },
+    include: { balance: true, warehouse: { select: { name: true } }, item: { select: { code: true, unit: true, expiryWarningDays: true, nameLv: true, nameEn: true, nameRu: true } } },
   })
   return lots
     .sort(
@@ -56,6 +57,7 @@ export async function listStockLots(options: {
       warehouseName: l.warehouse.name,
       itemId: l.itemId,
       itemCode: l.item.code,
+      itemNames: { lv: l.item.nameLv, en: l.item.nameEn, ru: l.item.nameRu },
       unit: l.item.unit,
       quantity: l.balance?.quantity ?? 0,
       expiresOn: isoDay(l.expiresOn),

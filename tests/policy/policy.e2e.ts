@@ -95,6 +95,18 @@ const routeTable: Record<string, RouteRule> = {
   },
   'routes/_app.incidents.$id_.edit': { get: 'update:incident:any', post: 'update:incident:any' },
 
+  // material reserves (decision 010): overview, stock per warehouse (receipts, write-offs and
+  // transfers need manage), stock card, CSV (report, or an item's card), issue, needs calculator
+  'routes/_app.reserves._index': { get: 'read:reserves:any' },
+  'routes/_app.reserves.stock': {
+    get: 'read:reserves:any',
+    post: { intents: { receive: 'manage:reserves:any', 'write-off': 'manage:reserves:any', transfer: 'manage:reserves:any' } },
+  },
+  'routes/_app.reserves.card': { get: 'read:reserves:any' },
+  'routes/_app.reserves.export[.csv]': { get: 'read:reserves:any' },
+  'routes/_app.reserves.issue': { get: 'issue:reserves:any', post: 'issue:reserves:any' },
+  'routes/_app.reserves.needs': { get: 'read:reserves:any' },
+
   // the signed-in user's own account
   'routes/_app.account': { get: 'signed-in', post: 'signed-in' },
 
