@@ -5,6 +5,8 @@ import { startFakePushService } from '../tests/fakes/push-service.ts'
 
 const push = await startFakePushService({ record: 'count' })
 process.send!({ ready: true, origin: push.origin, ca: push.ca })
+// the benchmark died (error, timeout): do not outlive it
+process.on('disconnect', () => process.exit(0))
 process.on('message', (message: { create?: number; stats?: boolean; close?: boolean }) => {
   if (message.create) {
     for (let done = 0; done < message.create; done += 5000) {
