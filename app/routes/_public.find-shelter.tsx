@@ -159,7 +159,7 @@ export default function FindShelter() {
         ) : null}
       </Form>
       <p className="small" data-testid="finder-origin-text">
-        {origin ? (originLabel ? t('public.fromArea', { area: originLabel }) : t('public.fromPoint', { lat: origin[1].toFixed(4), lng: origin[0].toFixed(4) })) : t('public.noPoint')}
+        {origin ? (originLabel ? t('public.fromArea', { area: originLabel }) : t('public.fromPoint', { lat: origin[1].toFixed(4), lon: origin[0].toFixed(4) })) : t('public.noPoint')}
       </p>
       <div className="finder-grid">
         <section aria-labelledby="finder-results">

@@ -85,23 +85,23 @@ export async function importSheltersCsv(options: {
   for (const row of rows) {
     if (errors.length >= MAX_ERRORS) break
     const raw: Record<string, string> = {}
-    let rowFailed = false
+    const formulas = new Set<string>()
     row.cells.forEach((value, i) => {
       const column = columns[i]
       if (!column || column === 'ignore' || value === '') return
       const cell = readCell(value)
       if (typeof cell !== 'string') {
         errors.push({ line: row.line, column: header.cells[i], field: column.field, message: shelterErrors.formula })
-        rowFailed = true
+        formulas.add(column.field)
         return
       }
       raw[column.field] = cell
     })
-    if (rowFailed) continue
     const checked = validateShelterInput(raw, boundary)
-    if (!checked.ok) {
-      for (const [field, message] of Object.entries(checked.fields)) {
-        errors.push({ line: row.line, column: headerName.get(field) ?? field, field, message })
+    if (!checked.ok || formulas.size) {
+      // the row's other problems too (a formula cell is reported once, as a formula)
+      for (const [field, message] of Object.entries(checked.ok ? {} : checked.fields)) {
+        if (!formulas.has(field)) errors.push({ line: row.line, column: headerName.get(field) ?? field, field, message })
       }
       continue
     }

@@ -6,6 +6,7 @@
 import { expect, it } from 'vitest'
 import type { PrismaClient } from '#generated/prisma/client.ts'
 import { verifyAuditChain } from '#domain/audit/verify-audit.ts'
+import { asPolygonal, isInsideTerritory } from '#domain/geo/validate-area.ts'
 import { createStaff, demoTerritory, recordingPublisher } from '#domain/incidents/test-support.ts'
 import { describeEachBackend, useTestDatabase } from '../../tests/db.ts'
 import { createDefectTask } from './create-defect-task.ts'
@@ -247,6 +248,8 @@ describeEachBackend('shelters', (backend) => {
   it('nearest open shelters with free places from a point, with accessibility, pets and kind filters; public GeoJSON carries public fields only', async () => {
     const { prisma } = db()
     const { territory } = await setup(prisma) // the demo shelters: two open (one full), one opening
+    const demo = await prisma.shelter.findMany({ where: { territoryId: territory.id } })
+    expect(demo.filter((s) => !isInsideTerritory({ type: 'Point', coordinates: [s.lng, s.lat] }, asPolygonal(territory.boundary), 0))).toEqual([])
     const station: [number, number] = [23.7155, 56.6452]
     const open = await findNearestShelters({ prisma, territoryId: territory.id, point: station, now: noon })
     expect(open.map((s) => s.name)).toEqual(['Sporta halles īslaicīgā patvertne']) // the other open one is full
@@ -322,7 +325,7 @@ describeEachBackend('shelters CSV', (backend) => {
       'rindām";SHORT_STAY;Iela 3;56.651;abc;10;5;varbūt;nē;', // line 4 (a quoted line break)
       'N-5;=HYPERLINK("http://x");SHORT_STAY;Iela 4;56.651;23.721;10;5;jā;nē;', // line 6
       'N-2;Dublikāts;SHORT_STAY;Iela 5;56.651;23.721;10;5;jā;nē;', // line 7
-      'N-6;Ārpus;SHORT_STAY;Rīga;56.95;24.1;10;5;jā;nē;-1+2', // line 8
+      'N-6;Ārpus;SHORT_STAY;Rīga;56.95;24.1;10;5;jā;nē;-1+2', // line 8: a formula and outside the territory
     ].join('\n')
     const result = await importSheltersCsv({ prisma, actor: operator, territoryId: territory.id, text: bad, realtime: null })
     expect(result.ok).toBe(false)
@@ -334,6 +337,8 @@ describeEachBackend('shelters CSV', (backend) => {
       { line: 6, column: 'Nosaukums', field: 'name', message: 'shelters:errors.formula' },
       { line: 7, column: 'Kods', field: 'code', message: 'shelters:errors.duplicateCode' },
       { line: 8, column: 'Tālrunis', field: 'responsiblePhone', message: 'shelters:errors.formula' },
+      { line: 8, column: 'Platums', field: 'lat', message: 'shelters:errors.outsideTerritory' },
+      { line: 8, column: 'Garums', field: 'lng', message: 'shelters:errors.outsideTerritory' },
     ])
     expect(await prisma.shelter.count()).toBe(before + 1)
     expect(await prisma.shelter.findFirst({ where: { code: 'N-2' } })).toBeNull()

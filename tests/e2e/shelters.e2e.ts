@@ -97,7 +97,8 @@ describe('shelters', () => {
   })
 
   it('staff registry and shelter page: check-in makes the shelter count go up live, a resident checks in by QR without an account', async () => {
-    const { page } = await staffPage(operator)
+    const { page, expectErrors } = await staffPage(operator)
+    expectErrors(failedRequest(422, '/shelters/import.data'))
     for (const lng of languages) {
       await page.goto(`${app.url}/shelters?lng=${lng}`)
       await page.getByTestId('shelter-table').waitFor()
@@ -119,6 +120,17 @@ describe('shelters', () => {
       await waitForLive(page)
       await screenshot(page, `shelters-detail-${lng}`)
     }
+
+    // CSV import: a file with a bad row imports nothing and names the line and column
+    await page.goto(`${app.url}/shelters/import?lng=lv`)
+    await hydrated(page.getByTestId('import-submit'))
+    const csv = 'Kods;Nosaukums;Veids;Adrese;Platums;Garums;Vietas dienā;Vietas naktī\nJLG-X-1;Jauna;SHORT_STAY;Iela 1;56.65;23.72;10;5\nJLG-X-2;=1+1;BUNKER;Iela 2;56.65;23.72;10;5\n'
+    await page.locator('#import-file').setInputFiles({ name: 'patvertnes.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) })
+    await page.getByTestId('import-submit').click()
+    await page.getByTestId('import-errors').waitFor()
+    expect(await page.getByTestId('import-error').evaluateAll((rows) => rows.map((r) => `${r.getAttribute('data-line')}:${r.getAttribute('data-field')}`))).toEqual(['3:name', '3:kind'])
+    expect(await prisma.shelter.count({ where: { code: { startsWith: 'JLG-X-' } } })).toBe(0)
+    await screenshot(page, 'shelters-import-errors-lv')
 
     // the QR code's page, as a resident's phone opens it (no cookies)
     const { qrToken } = await prisma.shelter.findUniqueOrThrow({ where: { id: sports.id } })
@@ -206,6 +218,7 @@ describe('shelters', () => {
       expect(new URL(page.url()).searchParams.get('lng')).toBe(lng)
       await expect(page.locator('h1').innerText()).resolves.toBe({ lv: 'Atrast patvertni', en: 'Find a shelter', ru: 'Найти укрытие' }[lng])
       await page.getByTestId('finder-origin').waitFor()
+      await expect(page.getByTestId('finder-origin-text').innerText()).resolves.toContain({ lv: 'Attālumi no punkta', en: 'Distances from the point', ru: 'Расстояния от точки' }[lng])
       const distances = await page.getByTestId('finder-distance').allInnerTexts()
       expect(distances.length).toBeGreaterThanOrEqual(1)
       await screenshot(page, `shelters-finder-${lng}`)
