@@ -7,7 +7,7 @@ import { LanguageSwitch } from '~/components/language-switch'
 import { LiveIndicator } from '~/components/realtime'
 
 export type ShellUser = { name: string; role: string }
-export type ShellNav = { users: boolean; audit: boolean; alerts: boolean; reserves?: boolean }
+export type ShellNav = { users: boolean; audit: boolean; alerts: boolean; reserves?: boolean; shelters?: boolean }
 
 export function AppShell({ user, nav, children }: { user: ShellUser; nav: ShellNav; children: ReactNode }) {
   const { t } = useTranslation()
@@ -26,6 +26,11 @@ export function AppShell({ user, nav, children }: { user: ShellUser; nav: ShellN
           {nav.alerts ? (
             <NavLink to="/alerts" data-testid="nav-alerts">
               {t('nav.alerts')}
+            </NavLink>
+          ) : null}
+          {nav.shelters ? (
+            <NavLink to="/shelters" data-testid="nav-shelters">
+              {t('nav.shelters')}
             </NavLink>
           ) : null}
           {nav.reserves ? (

@@ -107,6 +107,31 @@ const routeTable: Record<string, RouteRule> = {
   'routes/_app.reserves.issue': { get: 'issue:reserves:any', post: 'issue:reserves:any' },
   'routes/_app.reserves.needs': { get: 'read:reserves:any' },
 
+  // shelters (decision 012): the registry (its action: the household-records switch), a new
+  // shelter, one shelter (each intent), edit, CSV export and import; residents (no account): the
+  // finder, the QR check-in page, the public GeoJSON (GET; other methods 405)
+  'routes/_app.shelters._index': { get: 'read:shelter:any', post: 'manage:settings:any' },
+  'routes/_app.shelters.new': { get: 'manage:shelter:any', post: 'manage:shelter:any' },
+  'routes/_app.shelters.$id': {
+    get: 'read:shelter:any',
+    post: {
+      intents: {
+        status: 'operate:shelter:any',
+        occupancy: 'operate:shelter:any',
+        'erase-household': 'operate:shelter:any',
+        inspection: 'manage:shelter:any',
+        'defect-task': 'manage:shelter:any',
+        'rotate-qr': 'manage:shelter:any',
+      },
+    },
+  },
+  'routes/_app.shelters.$id_.edit': { get: 'manage:shelter:any', post: 'manage:shelter:any' },
+  'routes/_app.shelters.export[.csv]': { get: 'read:shelter:any' },
+  'routes/_app.shelters.import': { get: 'manage:shelter:any', post: 'manage:shelter:any' },
+  'routes/_public.find-shelter': { get: 'public' },
+  'routes/_public.shelter-check-in.$token': { get: 'public', post: 'public' },
+  'routes/api.shelters': { get: 'public', post: 'public' },
+
   // the signed-in user's own account
   'routes/_app.account': { get: 'signed-in', post: 'signed-in' },
 
@@ -261,6 +286,12 @@ async function fillParams(pattern: string): Promise<{ path: string; taskId?: str
   for (const param of pattern.match(/:[A-Za-z]+/g) ?? []) {
     if (param === ':id' && pattern.startsWith('/alerts/drafts/')) {
       result = result.replace(param, await freshAlertDraft())
+    } else if (param === ':id' && pattern.startsWith('/shelters/')) {
+      // a demo shelter (the walk's requests leave it valid: refusals, or a new QR token)
+      result = result.replace(param, (await prisma.shelter.findFirstOrThrow({ orderBy: { code: 'asc' } })).id)
+    } else if (param === ':token') {
+      // a QR check-in page: an unknown token answers 404 (anybody may ask)
+      result = result.replace(param, 'policy-walk-no-such-token')
     } else if (param === ':id' && pattern.startsWith('/alerts/:id/')) {
       result = result.replace(param, await issuedAlert())
     } else if (param === ':id') {
