@@ -101,7 +101,8 @@ describeEachBackend('reliability: one alert per request, refused references send
     const original = await compose(prisma, territory, { sent: formatCapTime(Date.now() - 120_000) })
     const expired = await compose(prisma, territory, { sent: formatCapTime(Date.now() - 3 * 3600_000) }, Date.now() - 3600_000)
     const live = await issueCapAlert({ prisma, alert: original, actor, idempotencyKey: randomUUID() })
-    await issueCapAlert({ prisma, alert: expired, actor, idempotencyKey: randomUUID() })
+    // issued back then (an alert that has expired already cannot be issued now)
+    await issueCapAlert({ prisma, alert: expired, actor, idempotencyKey: randomUUID(), now: new Date(Date.now() - 3 * 3600_000) })
     await dispatcher.drain()
     const before = { alerts: await prisma.alert.count(), deliveries: await prisma.delivery.count(), audit: await prisma.auditLog.count(), pushes: push.received.length }
     expect(before.deliveries).toBe(6)
