@@ -119,6 +119,16 @@ describe('shelters', () => {
       await page.getByTestId('shelter-qr').waitFor()
       await waitForLive(page)
       await screenshot(page, `shelters-detail-${lng}`)
+      for (const [url, ready, name] of [
+        [`/shelters/${sports.id}/edit`, 'shelter-form', 'edit'],
+        ['/shelters/new', 'shelter-form', 'new'],
+        ['/shelters/import', 'import-form', 'import'],
+      ] as const) {
+        await page.goto(`${app.url}${url}?lng=${lng}`)
+        await page.getByTestId(ready).waitFor()
+        await waitForLive(page)
+        await screenshot(page, `shelters-${name}-${lng}`)
+      }
     }
 
     // CSV import: a file with a bad row imports nothing and names the line and column
@@ -145,6 +155,11 @@ describe('shelters', () => {
     await resident.page.getByTestId('check-in-done').waitFor()
     await screenshot(resident.page, 'shelters-check-in-done-lv')
     await expect.poll(async () => (await prisma.shelter.findUniqueOrThrow({ where: { id: sports.id } })).occupancy).toBe(before + 8)
+    for (const lng of ['ru', 'en'] as const) {
+      await resident.page.goto(`${app.url}/shelter-check-in/${qrToken}?lng=${lng}`)
+      await resident.page.getByTestId('check-in-form').waitFor()
+      await screenshot(resident.page, `shelters-check-in-${lng}`)
+    }
     // scanning again from the same phone counts nothing
     await resident.page.goto(`${app.url}/shelter-check-in/${qrToken}?lng=en`)
     await hydrated(resident.page.getByTestId('check-in-submit'))
