@@ -10,6 +10,7 @@ export type NotificationView = { title: string; body: string; marking: string | 
 
 export function notificationView(payload: PushPayloadLike): NotificationView {
   const marking = markingFor(payload.status, payload.lang)
-  const body = [payload.description, payload.instruction].filter(Boolean).join('\n')
+  // as public/sw.js builds it: what to do first, then what is happening
+  const body = [payload.instruction, payload.description].filter(Boolean).join('\n\n')
   return { title: markedHeadline(payload.status, payload.lang, payload.headline || payload.event), body, marking }
 }

@@ -39,6 +39,10 @@ describe('render push', () => {
     const original = alert([])
     const update = alert([], { identifier: 'urn:sargs:2', msgType: 'Update', references: [{ sender: 's', identifier: 'urn:sargs:1', sent: original.sent }] })
     expect(pushTopic(update)).toBe(pushTopic(original))
+    // the payload's notification tag is the same, so the update replaces the notification on the device
+    const tagOf = (a: CapAlert) => (JSON.parse(renderPushPayload(a, ['lv'], 3993)) as PushPayload).tag
+    expect(tagOf(update)).toBe(tagOf(original))
+    expect(tagOf(original)).toBe(pushTopic(original))
     expect(pushTopic(original)).toMatch(/^[A-Za-z0-9_-]{32}$/)
     expect(pushTopic(alert([], { identifier: 'urn:sargs:3' }))).not.toBe(pushTopic(original))
     expect([pushUrgency('Extreme'), pushUrgency('Severe'), pushUrgency('Moderate')]).toEqual(['high', 'high', 'normal'])

@@ -20,6 +20,9 @@ export type PushPayload = {
   instruction: string
   expires?: string
   url: string
+  /** notification tag: an Update or Cancel carries the tag of the alert it changes, so on the
+   * device it replaces the earlier notification (the same value as the push Topic) */
+  tag: string
 }
 
 export function renderPushPayload(alert: CapAlert, languages: string[], maxBytes: number): string {
@@ -39,6 +42,7 @@ export function renderPushPayload(alert: CapAlert, languages: string[], maxBytes
     instruction: info?.instruction ?? '',
     ...(info?.expires ? { expires: info.expires } : {}),
     url: `/alerts/${encodeURIComponent(alert.identifier)}`,
+    tag: pushTopic(alert),
   }
   let text = JSON.stringify(payload)
   // shorten the long texts (description first) until it fits; the page has the full alert
