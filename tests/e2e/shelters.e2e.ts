@@ -170,6 +170,44 @@ describe('shelters', () => {
     expect(entries.map((e) => [e.people, e.actorId])).toEqual([[3, null]])
   })
 
+  it('household records: off until an administrator switches them on; a household with needs is checked in, then erased (the count stays)', async () => {
+    const admin = await createSignedInUser(prisma, 'ADMINISTRATOR', { name: 'Inese Kalniņa' })
+    const a = await staffPage(admin)
+    await a.page.goto(`${app.url}/shelters?lng=lv`)
+    await expect(a.page.getByTestId('households-setting').innerText()).resolves.toContain('IZSLĒGTA')
+    const sports = await prisma.shelter.findFirstOrThrow({ where: { code: 'JLG-I-001' } })
+    const o = await staffPage(operator)
+    await o.page.goto(`${app.url}/shelters/${sports.id}?lng=lv`)
+    await o.page.getByTestId('occupancy-form').waitFor()
+    expect(await o.page.getByTestId('household-form').count()).toBe(0)
+    await hydrated(a.page.getByTestId('households-toggle'))
+    await a.page.getByTestId('households-toggle').click()
+    await expect.poll(() => a.page.getByTestId('households-setting').innerText()).toContain('IESLĒGTA')
+
+    await o.page.reload()
+    await o.page.getByText('Mājsaimniecība ar vajadzībām').click()
+    const form = o.page.getByTestId('household-form')
+    await hydrated(form.locator('button[type=submit]'))
+    await form.locator('#household-label').fill('Kalniņi')
+    await form.locator('#household-people').fill('3')
+    await form.getByLabel('Ratiņkrēsls').check()
+    await form.getByLabel('Medikamenti').check()
+    const before = (await prisma.shelter.findUniqueOrThrow({ where: { id: sports.id } })).occupancy
+    await form.locator('button[type=submit]').click()
+    await o.page.getByTestId('households').waitFor()
+    await expect(o.page.getByTestId('households').innerText()).resolves.toContain('Kalniņi · 3 · Ratiņkrēsls, Medikamenti')
+    expect((await prisma.shelter.findUniqueOrThrow({ where: { id: sports.id } })).occupancy).toBe(before + 3)
+    await screenshot(o.page, 'shelters-households-lv')
+    await o.page.getByTestId('households').getByRole('button', { name: 'Dzēst' }).click()
+    await expect.poll(() => o.page.getByTestId('households').count()).toBe(0)
+    const erased = await prisma.shelterHousehold.findFirstOrThrow({ where: { shelterId: sports.id } })
+    expect(erased).toMatchObject({ label: '', needs: [], size: 3 })
+    expect((await prisma.shelter.findUniqueOrThrow({ where: { id: sports.id } })).occupancy).toBe(before + 3)
+    // back off for the other tests
+    await a.page.getByTestId('households-toggle').click()
+    await expect.poll(() => a.page.getByTestId('households-setting').innerText()).toContain('IZSLĒGTA')
+  })
+
   it('the public finder without JavaScript: nearest open shelters with free places from a neighbourhood, with filters, in lv, en and ru', async () => {
     const texts = {
       lv: { title: 'Atrast patvertni', free: /\d+ brīv[au] viet/ },

@@ -32,7 +32,7 @@ export function OccupancyPanel({ shelter, households, householdsEnabled, errors 
         <details className="panel">
           <summary>{t('occupancy.householdHeading')}</summary>
           <p className="small muted">{t('occupancy.householdHint')}</p>
-          <Form method="post" className="finder-form" data-testid="household-form">
+          <Form method="post" className="finder-form" data-testid="household-form" key={households.length}>
             <input type="hidden" name="intent" value="occupancy" />
             <input type="hidden" name="direction" value="IN" />
             <div className="row">
@@ -65,7 +65,11 @@ export function OccupancyPanel({ shelter, households, householdsEnabled, errors 
             <ul className="entries" data-testid="households">
               {households.map((h) => (
                 <li key={h.id}>
-                  <strong>{h.label}</strong> · {h.size} · {h.needs.map((n) => t(`occupancy.needs.${n}`)).join(', ')} {h.note ? `· ${h.note}` : ''}
+                  <span>
+                    <strong>{h.label}</strong> · {h.size}
+                    {h.needs.length ? ` · ${h.needs.map((n) => t(`occupancy.needs.${n}`)).join(', ')}` : ''}
+                    {h.note ? ` · ${h.note}` : ''}
+                  </span>
                   <Form method="post" style={{ marginLeft: 'auto', display: 'flex', gap: '0.3rem' }}>
                     <input type="hidden" name="householdId" value={h.id} />
                     <input type="hidden" name="people" value={h.size} />
