@@ -10,6 +10,8 @@ declare module '@remix-run/node' {
     publicConfig: PublicConfig
     /** PUBLIC_URL (no trailing slash) when configured: the base of feed links and Location headers */
     publicUrl?: string
+    /** PUSH_SERVICE_HOSTS: the push services a subscription may name */
+    pushServiceHosts?: readonly string[]
   }
 }
 

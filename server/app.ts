@@ -59,6 +59,7 @@ export async function createHttpApp(options: {
         publicConfig,
         secureCookies: https,
         publicUrl: env.publicUrl,
+        pushServiceHosts: env.pushServiceHosts,
       }),
     }),
   )

@@ -1,5 +1,6 @@
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { defaultPushServiceHosts } from '#notify/channels/push-service-hosts.ts'
 import { ConfigError, parseEnv } from './env.ts'
 
 function configError(source: Record<string, string>): ConfigError {
@@ -28,6 +29,7 @@ describe('parseEnv', () => {
       logLevel: 'info',
       worker: 'inline',
       vapidSubject: 'mailto:sargs@localhost',
+      pushServiceHosts: [...defaultPushServiceHosts],
     })
   })
 
@@ -45,6 +47,7 @@ describe('parseEnv', () => {
       SEED_DEMO: 'no',
       LOG_LEVEL: 'debug',
       WORKER: 'off',
+      PUSH_SERVICE_HOSTS: 'fcm.googleapis.com, *.push.apple.com',
     })
     expect(env).toEqual({
       nodeEnv: 'development',
@@ -60,6 +63,7 @@ describe('parseEnv', () => {
       logLevel: 'debug',
       worker: 'off',
       vapidSubject: 'https://sargs.jelgava.lv',
+      pushServiceHosts: ['fcm.googleapis.com', '*.push.apple.com'],
     })
     expect(parseEnv({ VAPID_SUBJECT: 'mailto:cp@jelgava.lv' }).vapidSubject).toBe('mailto:cp@jelgava.lv')
   })
@@ -106,6 +110,8 @@ describe('parseEnv', () => {
     ['LOG_LEVEL', 'verbose'],
     ['WORKER', 'separate'],
     ['VAPID_SUBJECT', 'http://sargs.jelgava.lv'],
+    ['PUSH_SERVICE_HOSTS', ' , '],
+    ['PUSH_SERVICE_HOSTS', 'https://fcm.googleapis.com'],
   ]
   for (const [variable, value] of bad) {
     it(`refuses ${variable}=${JSON.stringify(value)} with a ConfigError naming ${variable}`, () => {

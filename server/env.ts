@@ -3,6 +3,7 @@
 // process.env. A bad value stops the process at start with a message naming the variable.
 import path from 'node:path'
 import { z } from 'zod'
+import { defaultPushServiceHosts, parsePushServiceHosts } from '#notify/channels/push-service-hosts.ts'
 
 const boolean = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -42,6 +43,18 @@ const schema = z.object({
   WORKER: z.enum(['inline', 'off']).default('inline'),
   /** VAPID contact (RFC 8292): mailto: or https:; default PUBLIC_URL when it is https */
   VAPID_SUBJECT: url(['mailto:', 'https:']).optional(),
+  /** push services Sargs may POST to: comma-separated host names or *.suffix (default: the browsers' own) */
+  PUSH_SERVICE_HOSTS: z
+    .string()
+    .transform((v, ctx) => {
+      const parsed = parsePushServiceHosts(v)
+      if (typeof parsed === 'string') {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: parsed })
+        return z.NEVER
+      }
+      return parsed
+    })
+    .optional(),
 })
 
 export type Env = {
@@ -58,6 +71,7 @@ export type Env = {
   logLevel: 'debug' | 'info' | 'warn' | 'error'
   worker: 'inline' | 'off'
   vapidSubject: string
+  pushServiceHosts: string[]
 }
 
 export class ConfigError extends Error {
@@ -97,5 +111,6 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     worker: e.WORKER,
     // RFC 8292: a mailto: or https: contact for the push services
     vapidSubject: e.VAPID_SUBJECT ?? (e.PUBLIC_URL?.startsWith('https:') ? e.PUBLIC_URL.replace(/\/$/, '') : 'mailto:sargs@localhost'),
+    pushServiceHosts: e.PUSH_SERVICE_HOSTS ?? [...defaultPushServiceHosts],
   }
 }

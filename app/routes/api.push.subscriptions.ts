@@ -21,7 +21,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       await removeSubscription({ prisma: prisma(), input })
       return json({ ok: true, removed: true })
     }
-    const saved = await saveSubscription({ prisma: prisma(), input })
+    const saved = await saveSubscription({ prisma: prisma(), input, pushServiceHosts: context.pushServiceHosts })
     return json({ ok: true, created: saved.created, subscription: saved.subscription }, saved.created ? 201 : 200)
   } catch (error) {
     return errorResponse(error)

@@ -38,6 +38,7 @@ export const subscriptionErrors = {
   invalid: 'public:errors.invalid',
   endpointInvalid: 'public:errors.endpointInvalid',
   endpointNotHttps: 'public:errors.endpointNotHttps',
+  endpointNotAllowed: 'public:errors.endpointNotAllowed',
   endpointTooLong: 'public:errors.endpointTooLong',
   keyInvalid: 'public:errors.keyInvalid',
   p256dhInvalid: 'public:errors.p256dhInvalid',

@@ -13,11 +13,16 @@ export type SaveSubscriptionResult = {
   subscription: Omit<ValidSubscription, 'p256dh' | 'auth'>
 }
 
-export async function saveSubscription(options: { prisma: PrismaClient; input: unknown }): Promise<SaveSubscriptionResult> {
+export async function saveSubscription(options: {
+  prisma: PrismaClient
+  input: unknown
+  /** push services allowed as endpoints (PUSH_SERVICE_HOSTS); unchecked when absent */
+  pushServiceHosts?: readonly string[]
+}): Promise<SaveSubscriptionResult> {
   const { prisma } = options
   const territory = await getDefaultTerritory({ prisma })
   if (!territory) throw new AppError('UNAVAILABLE', 'no territory is configured yet')
-  const valid = validateSubscription({ input: options.input, boundary: territory.boundary })
+  const valid = validateSubscription({ input: options.input, boundary: territory.boundary, pushServiceHosts: options.pushServiceHosts })
   const lngs = valid.places.map((p) => p[0])
   const lats = valid.places.map((p) => p[1])
   // one statement: concurrent first subscriptions of one endpoint cannot both insert, and an

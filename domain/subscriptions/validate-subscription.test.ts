@@ -66,6 +66,21 @@ describe('validateSubscription', () => {
     expect(valid.minSeverity).toBe('Minor')
   })
 
+  it('names the endpoint when its push service is not on the list (PUSH_SERVICE_HOSTS)', () => {
+    const check = (endpoint: string) => {
+      try {
+        validateSubscription({ input: { ...good(), endpoint }, boundary, pushServiceHosts: ['fcm.googleapis.com', '*.push.apple.com'] })
+        return 'ok'
+      } catch (error) {
+        return (error as AppError).fields?.endpoint
+      }
+    }
+    expect(check('https://fcm.googleapis.com/fcm/send/abc')).toBe('ok')
+    expect(check('https://web.push.apple.com/QGRk')).toBe('ok')
+    expect(check('https://10.0.0.5/internal')).toBe('public:errors.endpointNotAllowed')
+    expect(check('https://fcm.googleapis.com.evil.example/x')).toBe('public:errors.endpointNotAllowed')
+  })
+
   it('names the endpoint when it is missing, not https, not a URL, too long or carries credentials', () => {
     expect(fieldsOf({ ...good(), endpoint: undefined }).endpoint).toBe('public:errors.required')
     expect(fieldsOf({ ...good(), endpoint: 'http://push.example/abc' }).endpoint).toBe('public:errors.endpointNotHttps')

@@ -7,6 +7,7 @@ import { AppError } from '#domain/errors.ts'
 import { isInsideTerritory } from '#domain/geo/validate-area.ts'
 import type { PolygonalGeometry, Position } from '#domain/geo/types.ts'
 import type { AlertSeverity } from '#generated/prisma/enums.ts'
+import { isAllowedPushEndpoint } from '#notify/channels/push-service-hosts.ts'
 import { subscriptionErrors as E, subscriptionLimits as L } from './limits.ts'
 
 export const subscriptionLanguages = ['lv', 'en', 'ru'] as const
@@ -29,6 +30,8 @@ export type ValidateSubscriptionOptions = {
   input: unknown
   /** the territory the places must lie in (its boundary grown by the usual tolerance) */
   boundary: PolygonalGeometry
+  /** push services allowed as endpoints (server/env.ts PUSH_SERVICE_HOSTS); unchecked when absent */
+  pushServiceHosts?: readonly string[]
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
@@ -47,7 +50,7 @@ export function decodeBase64Url(value: unknown): Buffer | null {
   return Buffer.from(trimmed, 'base64url')
 }
 
-function checkEndpoint(value: unknown, errors: Record<string, string>): string | undefined {
+function checkEndpoint(value: unknown, errors: Record<string, string>, pushServiceHosts?: readonly string[]): string | undefined {
   if (value === undefined || value === null || value === '') {
     errors.endpoint = E.required
     return undefined
@@ -73,6 +76,11 @@ function checkEndpoint(value: unknown, errors: Record<string, string>): string |
   }
   if (url.username || url.password || url.hash || !url.hostname) {
     errors.endpoint = E.endpointInvalid
+    return undefined
+  }
+  // only push services we know: otherwise a subscription could make the server POST anywhere
+  if (pushServiceHosts && !isAllowedPushEndpoint(value, pushServiceHosts)) {
+    errors.endpoint = E.endpointNotAllowed
     return undefined
   }
   // kept exactly as the browser gave it: it is the address the push service knows
@@ -183,7 +191,7 @@ export function validateSubscription(options: ValidateSubscriptionOptions): Vali
   const { input } = options
   if (!isRecord(input)) throw new AppError('INVALID_INPUT', 'subscription must be a JSON object', { fields: { form: E.invalid } })
   const errors: Record<string, string> = {}
-  const endpoint = checkEndpoint(input.endpoint, errors)
+  const endpoint = checkEndpoint(input.endpoint, errors, options.pushServiceHosts)
   const keys = checkKeys(input.keys, errors)
   const places = checkPlaces(input.places, options.boundary, errors)
   const languages = checkLanguages(input.languages, errors)

@@ -110,6 +110,18 @@ describe('WebPushAdapter against the fake push service', () => {
     expect(Date.now() - started).toBeLessThan(2000)
   })
 
+  it('never POSTs to a host that is not on the push-service list (a dead address, no request)', async () => {
+    const listed = new WebPushAdapter({ vapid, agent: push.agent, pushServiceHosts: ['127.0.0.1'] })
+    const unlisted = new WebPushAdapter({ vapid, agent: push.agent, pushServiceHosts: ['fcm.googleapis.com'] })
+    const subscription = push.createSubscription()
+    const requests = push.requests
+    const refused = await unlisted.send({ subscription, payload: 'p', ttlSeconds: 60, urgency: 'normal' }, ctx)
+    expect(refused).toMatchObject({ kind: 'permanent', deadAddress: true, reason: expect.stringContaining('not allowed') })
+    expect(push.requests).toBe(requests)
+    expect((await listed.send({ subscription, payload: 'p', ttlSeconds: 60, urgency: 'normal' }, ctx)).kind).toBe('sent')
+    expect(push.requests).toBe(requests + 1)
+  })
+
   it('reports a malformed subscription as a permanent dead address without a request', async () => {
     const adapter = new WebPushAdapter({ vapid, agent: push.agent })
     const requests = push.requests

@@ -5,6 +5,7 @@
 import https from 'node:https'
 import webpush from 'web-push'
 import { parseRetryAfter, type ChannelAdapter, type ChannelLimits, type SendContext, type SendResult } from './contract.ts'
+import { isAllowedPushEndpoint } from './push-service-hosts.ts'
 
 export type WebPushUrgency = 'very-low' | 'low' | 'normal' | 'high'
 
@@ -28,6 +29,8 @@ export type WebPushAdapterOptions = {
   agent?: https.Agent
   /** clock for token caching (tests) */
   now?: () => number
+  /** push services this adapter may POST to (notify/channels/push-service-hosts.ts); any when absent */
+  pushServiceHosts?: readonly string[]
 }
 
 /** RFC 8030/8291: a push service must accept 4096 bytes of encrypted body; aes128gcm adds
@@ -77,7 +80,27 @@ export class WebPushAdapter implements ChannelAdapter<WebPushMessage> {
     return origin
   }
 
+  // whether an endpoint's push service is on the list, decided once per scheme://authority prefix
+  private readonly allowed = new Map<string, boolean>()
+  private allowedService(endpoint: string): boolean {
+    const hosts = this.options.pushServiceHosts
+    if (!hosts) return true
+    const slash = endpoint.indexOf('/', endpoint.indexOf('//') + 2)
+    const prefix = slash < 0 ? endpoint : endpoint.slice(0, slash)
+    let ok = this.allowed.get(prefix)
+    if (ok === undefined) {
+      ok = isAllowedPushEndpoint(endpoint, hosts)
+      if (this.allowed.size > 1000) this.allowed.clear()
+      this.allowed.set(prefix, ok)
+    }
+    return ok
+  }
+
   async send(message: WebPushMessage, ctx: SendContext): Promise<SendResult> {
+    if (!this.allowedService(message.subscription.endpoint)) {
+      // never a request to a host that is not a known push service (server-side request forgery)
+      return { kind: 'permanent', deadAddress: true, reason: 'push service not allowed (PUSH_SERVICE_HOSTS)' }
+    }
     const size = Buffer.byteLength(message.payload)
     if (size > WEB_PUSH_MAX_PLAINTEXT) {
       return { kind: 'permanent', deadAddress: false, reason: `payload ${size} bytes > ${WEB_PUSH_MAX_PLAINTEXT}` }

@@ -13,6 +13,8 @@ export type BuildDispatcherOptions = {
   prisma: PrismaClient
   /** RFC 8292 contact: mailto: or https: (server/env.ts VAPID_SUBJECT) */
   vapidSubject: string
+  /** push services the adapter may POST to (server/env.ts PUSH_SERVICE_HOSTS) */
+  pushServiceHosts: readonly string[]
   exerciseSink?: ExerciseSink
   /** HTTPS agent for the push services (default: keep-alive, the system's CAs and NODE_EXTRA_CA_CERTS) */
   agent?: https.Agent
@@ -25,6 +27,7 @@ export async function buildDispatcher(options: BuildDispatcherOptions): Promise<
   const adapter = new WebPushAdapter({
     vapid: { subject: options.vapidSubject, publicKey: keys.publicKey, privateKey: keys.privateKey },
     agent: options.agent ?? new https.Agent({ keepAlive: true, maxSockets: 64 }),
+    pushServiceHosts: options.pushServiceHosts,
   })
   return new Dispatcher({
     prisma: options.prisma,

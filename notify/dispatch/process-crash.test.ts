@@ -94,7 +94,7 @@ for (const backend of testBackends() as TestBackend[]) {
 
     function childEnv(p: Place): NodeJS.ProcessEnv {
       const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME ?? os.tmpdir(), NODE_ENV: 'production', NODE_EXTRA_CA_CERTS: caFile,
-        DATA_DIR: p.dataDir, VAPID_SUBJECT: 'mailto:cp@jelgava.example' }
+        DATA_DIR: p.dataDir, VAPID_SUBJECT: 'mailto:cp@jelgava.example', PUSH_SERVICE_HOSTS: '127.0.0.1' }
       if (p.databaseUrl) env.DATABASE_URL = p.databaseUrl
       return env
     }

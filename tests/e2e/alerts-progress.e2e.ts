@@ -40,7 +40,7 @@ beforeAll(async () => {
   push = await startFakePushService()
   caDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sargs-push-ca-'))
   fs.writeFileSync(path.join(caDir, 'ca.pem'), push.ca)
-  ;[app, browser] = await Promise.all([startApp({ env: { NODE_EXTRA_CA_CERTS: path.join(caDir, 'ca.pem') }, timeoutMs: 240_000 }), launchChromium()])
+  ;[app, browser] = await Promise.all([startApp({ env: { NODE_EXTRA_CA_CERTS: path.join(caDir, 'ca.pem'), PUSH_SERVICE_HOSTS: '127.0.0.1' }, timeoutMs: 240_000 }), launchChromium()])
   prisma = (await app.database()).prisma
   operator = await createSignedInUser(prisma, 'OPERATOR', { name: 'Jānis Ozols' })
 }, 300_000)

@@ -32,7 +32,7 @@ beforeAll(async () => {
   caDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sargs-push-ca-'))
   const caFile = path.join(caDir, 'fake-push-ca.pem')
   fs.writeFileSync(caFile, push.ca)
-  ;[app, browser] = await Promise.all([startApp({ env: { NODE_EXTRA_CA_CERTS: caFile, WORKER: 'inline' } }), launchChromium()])
+  ;[app, browser] = await Promise.all([startApp({ env: { NODE_EXTRA_CA_CERTS: caFile, WORKER: 'inline', PUSH_SERVICE_HOSTS: '127.0.0.1' } }), launchChromium()])
   console.log(`app ready in ${app.startupMs} ms`)
   prisma = (await app.database()).prisma
   operator = await createSignedInUser(prisma, 'OPERATOR', { name: 'Jānis Ozols' })

@@ -37,6 +37,9 @@ const appVariables = [
   'TRUST_PROXY',
   'SEED_DEMO',
   'LOG_LEVEL',
+  'WORKER',
+  'VAPID_SUBJECT',
+  'PUSH_SERVICE_HOSTS',
 ]
 
 /** Start the app on a free port with an empty data directory; resolves once /healthz answers 200. */

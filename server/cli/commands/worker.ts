@@ -28,6 +28,8 @@ export function parseWorkerArgs(args: string[]): WorkerOptions {
 export type RunWorkerOptions = WorkerOptions & {
   prisma: PrismaClient
   vapidSubject: string
+  /** push services the worker may POST to (server/env.ts PUSH_SERVICE_HOSTS) */
+  pushServiceHosts: readonly string[]
   /** resolves when the worker should stop (SIGTERM); not used with drain */
   stopSignal: Promise<string>
   print?: (line: string) => void
@@ -41,7 +43,7 @@ export type RunWorkerOptions = WorkerOptions & {
 /** Run until stopped (or drained). Returns the exit code. */
 export async function runWorker(options: RunWorkerOptions): Promise<number> {
   const print = options.print ?? console.log
-  const dispatcher = await buildDispatcher({ prisma: options.prisma, vapidSubject: options.vapidSubject, tuning: options.tuning, agent: options.agent })
+  const dispatcher = await buildDispatcher({ prisma: options.prisma, vapidSubject: options.vapidSubject, pushServiceHosts: options.pushServiceHosts, tuning: options.tuning, agent: options.agent })
   if (options.drain) {
     print(`worker ${dispatcher.id}: draining`)
     await dispatcher.drain({ timeoutMs: options.drainTimeoutMs ?? 60 * 60_000, idleMs: 200 })
@@ -69,6 +71,6 @@ export async function run(args: string[]): Promise<number> {
     if (db.via === 'embedded' && !options.drain) {
       console.log('Note: the Sargs server is not running; this worker holds the embedded database until it stops.')
     }
-    return runWorker({ ...options, prisma: db.prisma, vapidSubject: env.vapidSubject, stopSignal })
+    return runWorker({ ...options, prisma: db.prisma, vapidSubject: env.vapidSubject, pushServiceHosts: env.pushServiceHosts, stopSignal })
   })
 }
