@@ -120,13 +120,17 @@ async function rewrite(source: string, edit: (lines: string[]) => string[]): Pro
 describeEachBackend('backup and restore', (backend) => {
   let source: TestDatabase
   let file = ''
+  let tables = 0
 
   beforeAll(async () => {
     source = await createTestDatabase({ backend })
     await seed(source.prisma)
     file = fileName('good')
     const summary = await backupDatabase(source.prisma, file, { kind: source.kind })
-    expect(summary).toMatchObject({ tables: 16, rows: 1212 })
+    // every table but the derived ones (their rows are rebuilt on restore); the count grows with the schema
+    expect(summary.rows).toBe(1212)
+    expect(summary.tables).toBeGreaterThanOrEqual(16)
+    tables = summary.tables
   })
   afterAll(async () => {
     await source?.close()
@@ -138,7 +142,7 @@ describeEachBackend('backup and restore', (backend) => {
       const target = await createTestDatabase({ backend: targetBackend })
       try {
         const summary = await restoreDatabase(target.prisma, file)
-        expect(summary).toMatchObject({ tables: 16, rows: 1212 })
+        expect(summary).toMatchObject({ tables, rows: 1212 })
         expect(await dump(target.prisma)).toEqual(await dump(source.prisma))
         const user = await target.prisma.user.findUniqueOrThrow({ where: { email: 'a@example.lv' } })
         expect(user.totpLastStep).toBe(MAX_BIGINT)
