@@ -46,9 +46,14 @@ export function testDatabaseUrl(): string | undefined {
   return process.env.TEST_DATABASE_URL || undefined
 }
 
-/** The backends to run database tests on: PGlite, plus PostgreSQL when TEST_DATABASE_URL is set. */
+/**
+ * The backends to run database tests on: PGlite, plus PostgreSQL when TEST_DATABASE_URL is set.
+ * TEST_BACKENDS=postgres (with TEST_DATABASE_URL) runs the PostgreSQL side only: CI runs the PGlite
+ * side in its own step first and does not repeat it.
+ */
 export function testBackends(): TestBackend[] {
-  return testDatabaseUrl() ? ['pglite', 'postgres'] : ['pglite']
+  if (!testDatabaseUrl()) return ['pglite']
+  return process.env.TEST_BACKENDS === 'postgres' ? ['postgres'] : ['pglite', 'postgres']
 }
 
 export async function createTestDatabase(options: { backend?: TestBackend } = {}): Promise<TestDatabase> {
