@@ -206,6 +206,8 @@ export default function IncidentMapClient(props: IncidentMapProps) {
         element.setAttribute('data-testid', 'shelter-label')
         element.setAttribute('data-shelter', f.properties.id)
         element.setAttribute('data-status', f.properties.status)
+        // while an area is drawn or a point picked, the labels let clicks through to the map
+        if (latest.current.drawing?.active || latest.current.picking?.active) element.style.pointerEvents = 'none'
         element.addEventListener('click', (event) => {
           event.stopPropagation()
           latest.current.onShelterClick?.(f.properties.id)
@@ -242,6 +244,11 @@ export default function IncidentMapClient(props: IncidentMapProps) {
 
   // drawing: the control is created when a form wants an area, destroyed when it is gone
   const drawingActive = Boolean(props.drawing?.active)
+  const pickingActive = Boolean(props.picking?.active)
+  // shelter labels are HTML over the canvas: while drawing or picking they must not take the clicks
+  useEffect(() => {
+    for (const marker of shelterMarkersRef.current) marker.getElement().style.pointerEvents = drawingActive || pickingActive ? 'none' : ''
+  }, [drawingActive, pickingActive])
   useEffect(() => {
     const map = mapRef.current
     if (!map || !ready || !drawingActive) return
