@@ -4,7 +4,7 @@
 // issuing, the alert's progress page (/alerts/<id>/progress).
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { redirect } from '@remix-run/node'
-import { isRouteErrorResponse, Link, useActionData, useLoaderData, useNavigation, useRouteError, useRouteLoaderData } from '@remix-run/react'
+import { useActionData, useLoaderData, useNavigation, useRouteLoaderData } from '@remix-run/react'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { approveAlertDraft } from '#domain/alerts/approve-alert-draft.ts'
@@ -33,6 +33,7 @@ import { clientIp, requireUserWithPermission } from '~/utils/auth.server'
 import { appErrorFields, formToObject, invalid } from '~/utils/form'
 import { asHttpError } from '~/utils/http.server'
 import { getLanguage } from '~/utils/i18n.server'
+import { RouteErrorCard } from '~/components/route-error'
 
 export const links = mapLinks
 export const meta: MetaFunction = () => [{ title: 'Sargs' }]
@@ -176,16 +177,5 @@ export default function AlertDraft() {
 }
 
 export function ErrorBoundary() {
-  const error = useRouteError()
-  const { t } = useTranslation('errors')
-  const status = isRouteErrorResponse(error) ? error.status : 500
-  return (
-    <main className="page">
-      <div className="card" data-testid="alert-error">
-        <h1>{status}</h1>
-        <p>{t(status === 404 ? 'notFound' : status === 403 ? 'forbidden' : 'unexpected')}</p>
-        <Link to="/">{t('backHome')}</Link>
-      </div>
-    </main>
-  )
+  return <RouteErrorCard testId="alert-error" />
 }

@@ -3,7 +3,7 @@
 // Saving validates the whole alert and opens the draft with its preview.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { redirect } from '@remix-run/node'
-import { isRouteErrorResponse, Link, useActionData, useLoaderData, useNavigation, useRouteError, useRouteLoaderData } from '@remix-run/react'
+import { useActionData, useLoaderData, useNavigation, useRouteLoaderData } from '@remix-run/react'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { userActor } from '#domain/auth/actor.ts'
@@ -24,6 +24,7 @@ import { clientIp, requireUserWithPermission } from '~/utils/auth.server'
 import { appErrorFields, formToObject, invalid } from '~/utils/form'
 import { asHttpError } from '~/utils/http.server'
 import { getLanguage } from '~/utils/i18n.server'
+import { RouteErrorCard } from '~/components/route-error'
 
 export const links = mapLinks
 export const meta: MetaFunction = () => [{ title: 'Sargs' }]
@@ -113,16 +114,5 @@ export default function NewAlert() {
 }
 
 export function ErrorBoundary() {
-  const error = useRouteError()
-  const { t } = useTranslation('errors')
-  const status = isRouteErrorResponse(error) ? error.status : 500
-  return (
-    <main className="page">
-      <div className="card" data-testid="alert-error">
-        <h1>{status}</h1>
-        <p>{t(status === 404 ? 'notFound' : status === 403 ? 'forbidden' : 'unexpected')}</p>
-        <Link to="/">{t('backHome')}</Link>
-      </div>
-    </main>
-  )
+  return <RouteErrorCard testId="alert-error" />
 }

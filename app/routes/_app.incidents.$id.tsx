@@ -3,18 +3,7 @@
 // `intent`; each intent is one domain call.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data } from '@remix-run/node'
-import {
-  Form,
-  isRouteErrorResponse,
-  Link,
-  useActionData,
-  useLoaderData,
-  useNavigation,
-  useRevalidator,
-  useRouteError,
-  useRouteLoaderData,
-  useSearchParams,
-} from '@remix-run/react'
+import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator, useRouteLoaderData, useSearchParams } from '@remix-run/react'
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { userActor } from '#domain/auth/actor.ts'
@@ -44,6 +33,7 @@ import type { loader as rootLoader } from '~/root'
 import { asHttpError } from '~/utils/http.server'
 import { clientIp, requireUser, requireUserWithPermission } from '~/utils/auth.server'
 import { appErrorFields, formToObject } from '~/utils/form'
+import { RouteErrorCard } from '~/components/route-error'
 
 export const links = mapLinks
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -296,16 +286,5 @@ export default function IncidentPage() {
 }
 
 export function ErrorBoundary() {
-  const error = useRouteError()
-  const { t } = useTranslation('errors')
-  const status = isRouteErrorResponse(error) ? error.status : 500
-  return (
-    <main className="page">
-      <div className="card" data-testid="incident-error">
-        <h1>{status}</h1>
-        <p>{t(status === 404 ? 'notFound' : status === 403 ? 'forbidden' : 'unexpected')}</p>
-        <Link to="/">{t('backHome')}</Link>
-      </div>
-    </main>
-  )
+  return <RouteErrorCard testId="incident-error" />
 }

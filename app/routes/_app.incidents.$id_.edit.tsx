@@ -2,15 +2,7 @@
 // the map and kept unless a new one is drawn. A closed incident cannot be edited (reopen first).
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { redirect } from '@remix-run/node'
-import {
-  isRouteErrorResponse,
-  Link,
-  useActionData,
-  useLoaderData,
-  useNavigation,
-  useRouteError,
-  useRouteLoaderData,
-} from '@remix-run/react'
+import { useActionData, useLoaderData, useNavigation, useRouteLoaderData } from '@remix-run/react'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { userActor } from '#domain/auth/actor.ts'
@@ -26,6 +18,7 @@ import type { loader as rootLoader } from '~/root'
 import { asHttpError } from '~/utils/http.server'
 import { clientIp, requireUserWithPermission } from '~/utils/auth.server'
 import { appErrorFields, formToObject, invalid } from '~/utils/form'
+import { RouteErrorCard } from '~/components/route-error'
 
 export const links = mapLinks
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -111,16 +104,5 @@ export default function EditIncident() {
 }
 
 export function ErrorBoundary() {
-  const error = useRouteError()
-  const { t } = useTranslation('errors')
-  const status = isRouteErrorResponse(error) ? error.status : 500
-  return (
-    <main className="page">
-      <div className="card" data-testid="incident-error">
-        <h1>{status}</h1>
-        <p>{t(status === 404 ? 'notFound' : status === 403 ? 'forbidden' : 'unexpected')}</p>
-        <Link to="/">{t('backHome')}</Link>
-      </div>
-    </main>
-  )
+  return <RouteErrorCard testId="incident-error" />
 }
