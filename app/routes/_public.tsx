@@ -5,7 +5,7 @@ import type { LinksFunction } from '@remix-run/node'
 import { isRouteErrorResponse, NavLink, Outlet, useRouteError } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import maplibreCss from 'maplibre-gl/dist/maplibre-gl.css?url'
-import { PublicLanguageSwitch } from '~/components/public/public-language-switch'
+import { LanguageSwitch } from '~/components/language-switch'
 import { ServiceWorkerRegistration } from '~/components/public/service-worker-registration'
 import '~/components/public/public.css'
 
@@ -39,7 +39,7 @@ function PublicShell({ children }: { children: React.ReactNode }) {
             {t('nav.prepare')}
           </NavLink>
         </nav>
-        <PublicLanguageSwitch />
+        <LanguageSwitch reloadDocument />
       </header>
       <main className="public-page">{children}</main>
       <footer className="public-footer">
