@@ -112,9 +112,16 @@ export async function loadPublicAlerts(options: LoadPublicAlertsOptions): Promis
   return { alerts, lastModified: changedMs === null ? null : new Date(Math.floor(changedMs)) }
 }
 
-/** The feeds' order: CAP `sent`, newest first; identifier for equal times. */
+/**
+ * The feeds' order: CAP `sent`, newest first. `sent` has whole seconds, so two alerts issued in the
+ * same second are ordered by when they were stored (newest first), then by identifier.
+ */
 function newestFirst(a: PublicAlert, b: PublicAlert): number {
-  return capTimeToMs(b.alert.sent) - capTimeToMs(a.alert.sent) || a.alert.identifier.localeCompare(b.alert.identifier)
+  return (
+    capTimeToMs(b.alert.sent) - capTimeToMs(a.alert.sent) ||
+    b.issuedAt.getTime() - a.issuedAt.getTime() ||
+    a.alert.identifier.localeCompare(b.alert.identifier)
+  )
 }
 
 const toNumber = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v))

@@ -99,6 +99,17 @@ describeEachBackend('public alerts', (backend) => {
     expect(one[0].body).not.toBe(empty[0].body)
   })
 
+  it('two alerts sent in the same second: the one stored later comes first (CAP sent has whole seconds)', async () => {
+    const prisma = db().prisma
+    const sentMs = Math.floor(Date.now() / 1000) * 1000
+    // identifiers chosen so that the identifier order is the opposite of the issue order
+    await storeTestAlert(prisma, testCapAlert({ identifier: 'A-first', sentMs }), T)
+    await new Promise((resolve) => setTimeout(resolve, 5))
+    await storeTestAlert(prisma, testCapAlert({ identifier: 'Z-second', sentMs }), T)
+    const { alerts } = await loadPublicAlerts({ prisma, territoryId: T, now: new Date(sentMs) })
+    expect(alerts.map((a) => a.alert.identifier)).toEqual(['Z-second', 'A-first'])
+  })
+
   it('limit keeps the newest', async () => {
     const { now } = await seed()
     const { alerts } = await loadPublicAlerts({ prisma: db().prisma, territoryId: T, now: new Date(now), limit: 1 })
