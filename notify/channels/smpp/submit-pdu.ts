@@ -109,22 +109,16 @@ export function statusName(status: number): string {
  * pause of the channel; ESME_RMSGQFUL is usually one destination's queue, so no pause for all. */
 export const THROTTLED_AFTER_MS = 1000
 
+/** Statuses worth another try of the same message. ESME_RX_T_APPN: the SMSC says itself the error
+ * is temporary (SMPP 3.4 5.1.3). ESME_RINVBNDSTS ("incorrect bind status"): the SMSC lost our bind;
+ * a rebind fixes it, not a change to the message. */
+const RETRY_STATUSES = new Set([ESME_RMSGQFUL, ESME_RSYSERR, ESME_RX_T_APPN, ESME_RINVBNDSTS])
+
 /** A non-zero submit_sm_resp (or generic_nack) status → the verdict for the whole message. */
 export function mapSubmitStatus(status: number, detail: string): Exclude<SendResult, { kind: 'sent' }> {
   const reason = `${statusName(status)}${detail ? ` ${detail}` : ''}`
-  switch (status) {
-    case ESME_RTHROTTLED:
-      return { kind: 'retry', afterMs: THROTTLED_AFTER_MS, reason }
-    case ESME_RMSGQFUL:
-    case ESME_RSYSERR:
-    // temporary application error (SMPP 3.4 5.1.3): the SMSC says so itself
-    case ESME_RX_T_APPN:
-    // "incorrect bind status": the SMSC lost our bind; a rebind fixes it, not the message
-    case ESME_RINVBNDSTS:
-      return { kind: 'retry', reason }
-    case ESME_RINVDSTADR:
-      return { kind: 'permanent', deadAddress: true, reason }
-    default:
-      return { kind: 'permanent', deadAddress: false, reason }
-  }
+  if (status === ESME_RTHROTTLED) return { kind: 'retry', afterMs: THROTTLED_AFTER_MS, reason }
+  if (RETRY_STATUSES.has(status)) return { kind: 'retry', reason }
+  if (status === ESME_RINVDSTADR) return { kind: 'permanent', deadAddress: true, reason }
+  return { kind: 'permanent', deadAddress: false, reason }
 }
