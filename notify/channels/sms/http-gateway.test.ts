@@ -1,5 +1,7 @@
 import http from 'node:http'
+import https from 'node:https'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { throwawayCertificate } from '#tests/fakes/push-service.ts'
 import { startFakeSmsGateway, type FakeSmsGateway, type ReceiptPlan } from '#tests/fakes/sms-gateway.ts'
 import { smsEncoding } from './encoding.ts'
 import { HttpSmsGatewayAdapter, mapGatewayResponse } from './http-gateway.ts'
@@ -301,6 +303,41 @@ describe('delivery receipts from the fake gateway, merged with mergePartReceipts
     const { state, sent } = await sendWith({ none: true })
     expect(sent).toBe(0)
     expect(state).toBeUndefined()
+  })
+})
+
+describe('HttpSmsGatewayAdapter over https', () => {
+  it('uses https for an https: url, trusting the CA of the agent it is given', async () => {
+    const { key, cert } = throwawayCertificate()
+    const seen: { url?: string; body: string }[] = []
+    const server = https.createServer({ key, cert }, (request, response) => {
+      const chunks: Buffer[] = []
+      request.on('data', (c: Buffer) => chunks.push(c))
+      request.on('end', () => {
+        seen.push({ url: request.url, body: Buffer.concat(chunks).toString('utf8') })
+        response.writeHead(202, { 'content-type': 'application/json' }).end('{"id":"tls-1"}')
+      })
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const { port } = server.address() as { port: number }
+    const agent = new https.Agent({ ca: cert })
+    try {
+      const url = `https://127.0.0.1:${port}/bridge/send`
+      const trusted = new HttpSmsGatewayAdapter({ url, auth: { kind: 'bearer', token: 't' }, senderId: 'Jelgava', agent })
+      expect(await trusted.send({ to: '+37120000999', text: 'x' }, ctx('k-tls'))).toEqual({ kind: 'sent', httpStatus: 202, providerMessageId: 'tls-1' })
+      expect(seen).toEqual([{ url: '/bridge/send', body: JSON.stringify({ to: '+37120000999', from: 'Jelgava', text: 'x', reference: 'k-tls', encoding: 'GSM-7', parts: 1 }) }])
+      const untrusted = new HttpSmsGatewayAdapter({ url, auth: { kind: 'bearer', token: 't' }, senderId: 'Jelgava' })
+      expect(await untrusted.send({ to: '+37120000999', text: 'x' }, ctx())).toMatchObject({ kind: 'retry', reason: expect.stringMatching(/network: .*(self.signed|certificate)/i) })
+      expect(seen).toHaveLength(1)
+    } finally {
+      agent.destroy()
+      server.closeAllConnections()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    }
+  })
+
+  it('refuses a url that is not http: or https: when configured', () => {
+    expect(() => new HttpSmsGatewayAdapter({ url: 'ftp://gw.example/send', auth: { kind: 'bearer', token: 't' }, senderId: 'Jelgava' })).toThrow(/http: or https:/)
   })
 })
 
