@@ -27,10 +27,10 @@ export function fitCiscoPage(page: PhonePage): FittedPhoneText {
 }
 
 /** The CiscoIPPhoneText object for a page: Title, Text, an ack soft key (when ackUrl) and Exit. */
-export function ciscoTextXml(page: PhonePage, fitted: FittedPhoneText = fitCiscoPage(page), exitLabel = 'Exit'): string {
+export function ciscoTextXml(page: PhonePage, fitted: FittedPhoneText = fitCiscoPage(page)): string {
   const keys: string[] = []
   if (page.ackUrl) keys.push(softKey(page.ackLabel ?? 'OK', page.ackUrl, 1))
-  keys.push(softKey(exitLabel, 'SoftKey:Exit', keys.length + 1))
+  keys.push(softKey(page.exitLabel ?? 'Exit', 'SoftKey:Exit', keys.length + 1))
   return (
     DECLARATION +
     '<CiscoIPPhoneText>\n' +
@@ -42,8 +42,7 @@ export function ciscoTextXml(page: PhonePage, fitted: FittedPhoneText = fitCisco
 }
 
 function softKey(name: string, url: string, position: number): string {
-  const label = [...name].slice(0, PHONE_LIMITS.cisco.softKeyChars).join('')
-  return `<SoftKeyItem>\n<Name>${escapeXml(label)}</Name>\n<URL>${escapeXml(url)}</URL>\n<Position>${position}</Position>\n</SoftKeyItem>\n`
+  return `<SoftKeyItem>\n<Name>${escapeXml(name)}</Name>\n<URL>${escapeXml(url)}</URL>\n<Position>${position}</Position>\n</SoftKeyItem>\n`
 }
 
 export function ciscoExecuteXml(url: string, priority: PhonePage['priority']): string {
@@ -58,6 +57,10 @@ export function ciscoRequest(page: PhonePage): { ok: true; request: PhoneRequest
   if (!/^https?:\/\//.test(page.pageUrl)) return { ok: false, reason: 'cisco: pageUrl must be http:// or https://' }
   if (page.pageUrl.length > urlChars) return { ok: false, reason: `cisco: pageUrl over ${urlChars} characters` }
   if (page.ackUrl && page.ackUrl.length > urlChars) return { ok: false, reason: `cisco: ackUrl over ${urlChars} characters` }
+  const keyChars = PHONE_LIMITS.cisco.softKeyChars!
+  for (const [name, label] of [['ackLabel', page.ackLabel], ['exitLabel', page.exitLabel]] as const) {
+    if (label && [...label].length > keyChars) return { ok: false, reason: `cisco: ${name} over ${keyChars} characters` }
+  }
   const body = Buffer.from(new URLSearchParams({ XML: ciscoExecuteXml(page.pageUrl, page.priority) }).toString(), 'utf8')
   return {
     ok: true,

@@ -28,6 +28,8 @@ export type PhonePage = {
   ackUrl?: string
   /** label of the acknowledgement soft key (already translated); 'OK' when absent */
   ackLabel?: string
+  /** Cisco, Yealink: label of the soft key that closes the page (already translated); 'Exit' when absent */
+  exitLabel?: string
   /** Cisco only: where the phone fetches the CiscoIPPhoneText object (Sargs serves ciscoTextXml) */
   pageUrl?: string
   priority: 'critical' | 'normal'
@@ -42,7 +44,7 @@ export type PhoneTextLimits = {
   bodyBytes?: number
   /** characters of a URL the phone is given (ExecuteItem, SoftKeyItem) */
   urlChars?: number
-  /** characters of a soft key label */
+  /** characters of a soft key label (a longer ackLabel is refused, never cut) */
   softKeyChars?: number
 }
 
@@ -54,8 +56,8 @@ export type PhoneTextLimits = {
  */
 export const PHONE_LIMITS: Record<PhoneVendor, PhoneTextLimits> = {
   cisco: { titleChars: 32, textBytes: 4000, urlChars: 256, softKeyChars: 32 },
-  yealink: { titleChars: 64, textBytes: 2048, urlChars: 511, softKeyChars: 16 },
-  poly: { titleChars: 64, textBytes: 2048, bodyBytes: 2048, urlChars: 511, softKeyChars: 32 },
+  yealink: { titleChars: 64, textBytes: 2048, urlChars: 511 },
+  poly: { titleChars: 64, textBytes: 2048, bodyBytes: 2048, urlChars: 511 },
 }
 
 export const ELLIPSIS = '…'

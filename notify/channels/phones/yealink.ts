@@ -14,10 +14,10 @@ export const YEALINK_PUSH_PATH = '/servlet?push=xml'
 /** seconds a normal page stays on screen (critical: 0, until dismissed) */
 export const YEALINK_NORMAL_TIMEOUT_S = 120
 
-export function yealinkTextScreenXml(page: PhonePage, fitted: FittedPhoneText = fitPhonePage(page), exitLabel = 'Exit'): string {
+export function yealinkTextScreenXml(page: PhonePage, fitted: FittedPhoneText = fitPhonePage(page)): string {
   const keys: string[] = []
   if (page.ackUrl) keys.push(softKey(page.ackLabel ?? 'OK', page.ackUrl, 1))
-  keys.push(softKey(exitLabel, 'SoftKey:Exit', keys.length + 1))
+  keys.push(softKey(page.exitLabel ?? 'Exit', 'SoftKey:Exit', keys.length + 1))
   const timeout = page.priority === 'critical' ? 0 : YEALINK_NORMAL_TIMEOUT_S
   return (
     '<?xml version="1.0" encoding="UTF-8"?>\n' +
@@ -30,8 +30,7 @@ export function yealinkTextScreenXml(page: PhonePage, fitted: FittedPhoneText = 
 }
 
 function softKey(label: string, uri: string, index: number): string {
-  const short = [...label].slice(0, PHONE_LIMITS.yealink.softKeyChars).join('')
-  return `<SoftKey index="${index}">\n<Label>${escapeXml(short)}</Label>\n<URI>${escapeXml(uri)}</URI>\n</SoftKey>\n`
+  return `<SoftKey index="${index}">\n<Label>${escapeXml(label)}</Label>\n<URI>${escapeXml(uri)}</URI>\n</SoftKey>\n`
 }
 
 export function yealinkRequest(page: PhonePage): { ok: true; request: PhoneRequest } | { ok: false; reason: string } {
