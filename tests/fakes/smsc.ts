@@ -160,7 +160,10 @@ export async function startFakeSmsc(options: { systemId?: string; password?: str
     const part = readPart(pdu, raw, messageId)
     smsc.parts.push(part)
     partsById.set(messageId, { part, session })
-    session.send(pdu.response({ message_id: messageId }), () => assemble(part))
+    // recorded before the answer goes out (a client that has its answer finds the message here);
+    // receipts only after it (an SMSC cannot report on a message it has not acknowledged yet)
+    const afterAnswer = assemble(part)
+    session.send(pdu.response({ message_id: messageId }), afterAnswer)
   }
 
   function takeFault(to: string): SmscFault | undefined {
@@ -177,17 +180,21 @@ export async function startFakeSmsc(options: { systemId?: string; password?: str
     return undefined
   }
 
-  function assemble(part: SmscPart): void {
+  /** Files the part; when it completes a message, records the message and returns what sends its receipts. */
+  function assemble(part: SmscPart): () => void {
     if (!part.concat) return complete([part])
     const key = `${part.from}|${part.to}|${part.concat.reference}`
     const got = pending.get(key) ?? []
     got.push(part)
-    if (got.length < part.concat.total) return void pending.set(key, got)
+    if (got.length < part.concat.total) {
+      pending.set(key, got)
+      return () => undefined
+    }
     pending.delete(key)
-    complete(got.sort((a, b) => a.concat!.sequence - b.concat!.sequence))
+    return complete(got.sort((a, b) => a.concat!.sequence - b.concat!.sequence))
   }
 
-  function complete(parts: SmscPart[]): void {
+  function complete(parts: SmscPart[]): () => void {
     const first = parts[0]
     smsc.messages.push({
       to: first.to,
@@ -199,19 +206,21 @@ export async function startFakeSmsc(options: { systemId?: string; password?: str
       messageIds: parts.map((p) => p.messageId),
       ...(first.concat ? { reference: first.concat.reference } : {}),
     })
-    if (!plan.enabled || !(first.registeredDelivery & 0x01)) return
-    const ordered = plan.order === 'reverse' ? [...parts].reverse() : parts
+    const rules = plan // the plan in force when the message completed
+    if (!rules.enabled || !(first.registeredDelivery & 0x01)) return () => undefined
+    const ordered = rules.order === 'reverse' ? [...parts].reverse() : parts
     const sendAll = () => {
       for (const part of ordered) {
         const index = parts.indexOf(part) + 1
-        const stat = index === plan.failPart ? plan.failStat : 'DELIVRD'
+        const stat = index === rules.failPart ? rules.failStat : 'DELIVRD'
         const err = stat === 'DELIVRD' ? '000' : '001'
-        const times = plan.duplicate ? 2 : 1
-        for (let i = 0; i < times; i++) void smsc.sendReceipt(part.messageId, stat, err)
+        const times = rules.duplicate ? 2 : 1
+        // no bound session to receive it (the client left): the receipt is dropped
+        for (let i = 0; i < times; i++) smsc.sendReceipt(part.messageId, stat, err).catch(() => undefined)
       }
     }
-    if (plan.delayMs > 0) later(sendAll, plan.delayMs)
-    else sendAll()
+    const { delayMs } = rules
+    return () => (delayMs > 0 ? later(sendAll, delayMs) : sendAll())
   }
 
   function later(callback: () => void, ms: number): void {
