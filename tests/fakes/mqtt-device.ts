@@ -111,7 +111,7 @@ export async function startFakeMqttDevice(options: FakeMqttDeviceOptions): Promi
       const c = client
       client = null
       if (!c) return
-      await new Promise<void>((resolve) => c.end(how === 'power-cut', {}, () => resolve()))
+      await endClient(c, how === 'power-cut')
     },
     async reconnect() {
       if (client) await device.goOffline('clean')
@@ -151,8 +151,11 @@ export async function startFakeMqttDevice(options: FakeMqttDeviceOptions): Promi
         if (connack.sessionPresent) return resolve(c)
         // no session on the broker: subscribe (again)
         c.subscribe(filters, { qos: 1 }, (error, granted) => {
-          if (error) return reject(error)
-          device.granted = (granted ?? []).map((g) => g.qos)
+          // MQTT.js reports a SUBACK with a refused filter (0x80) as an error carrying the packet
+          const suback = (error as (Error & { packet?: { granted?: Array<number | { qos: number }> } }) | null)?.packet
+          if (error && !suback?.granted) return reject(error)
+          const list = suback?.granted ?? granted ?? []
+          device.granted = list.map((g) => (typeof g === 'number' ? g : g.qos))
           resolve(c)
         })
       })
@@ -218,8 +221,20 @@ export async function tryConnect(options: IClientOptions & { url: string }): Pro
     c.once('error', (error) => resolve({ accepted: false, code: (error as { code?: number | string }).code }))
     c.once('close', () => resolve({ accepted: false, code: undefined }))
   })
-  await new Promise<void>((resolve) => c.end(true, {}, () => resolve()))
+  await endClient(c, true)
   return outcome
+}
+
+/**
+ * Ends an MQTT.js client and waits for it. A DISCONNECT only when connected; MQTT.js never calls
+ * back when its socket is already gone, and an unforced end waits for unacknowledged publishes.
+ */
+export function endClient(c: MqttClient, force: boolean): Promise<void> {
+  const gone = !c.connected
+  return new Promise<void>((resolve) => {
+    c.end(force || gone, {}, () => resolve())
+    if (gone) resolve()
+  })
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -114,8 +114,11 @@ export class MqttConnection {
 
   /** Disconnects cleanly (the session stays on the broker) and stops reconnecting. */
   close(): Promise<void> {
+    // MQTT.js never calls back when the socket is already gone (broker down): do not wait then
+    const gone = !this.client.connected
     return new Promise((resolve) => {
-      this.client.end(false, {}, () => resolve())
+      this.client.end(gone, {}, () => resolve())
+      if (gone) resolve()
     })
   }
 }
