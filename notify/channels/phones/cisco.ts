@@ -11,7 +11,7 @@
 // 1 parse error, 2 framing error, 3 internal file error, 4 authentication error.
 import { escapeXml } from '#notify/cap/to-xml.ts'
 import type { SendResult } from '../contract.ts'
-import { fitPhonePage, PHONE_LIMITS, type FittedPhoneText, type PhonePage } from './phone-page.ts'
+import { fitPhoneText, PHONE_LIMITS, type FittedPhoneText, type PhonePage } from './phone-page.ts'
 import type { PhoneAnswer, PhoneRequest } from './phone-http.ts'
 import { child, readXml } from './read-xml.ts'
 
@@ -22,12 +22,15 @@ export const CISCO_EXECUTE_PATH = '/CGI/Execute'
 // the phones read the encoding from the declaration only and otherwise assume the locale's
 const DECLARATION = '<?xml version="1.0" encoding="utf-8"?>\n'
 
-export function fitCiscoPage(page: PhonePage): FittedPhoneText {
-  return fitPhonePage(page)
+/** What the page route needs to render a Cisco page (no phone, no credentials). */
+export type CiscoTextPage = Pick<PhonePage, 'title' | 'text' | 'ackUrl' | 'ackLabel' | 'exitLabel'>
+
+export function fitCiscoPage(page: CiscoTextPage): FittedPhoneText {
+  return fitPhoneText(page, PHONE_LIMITS.cisco)
 }
 
 /** The CiscoIPPhoneText object for a page: Title, Text, an ack soft key (when ackUrl) and Exit. */
-export function ciscoTextXml(page: PhonePage, fitted: FittedPhoneText = fitCiscoPage(page)): string {
+export function ciscoTextXml(page: CiscoTextPage, fitted: FittedPhoneText = fitCiscoPage(page)): string {
   const keys: string[] = []
   if (page.ackUrl) keys.push(softKey(page.ackLabel ?? 'OK', page.ackUrl, 1))
   keys.push(softKey(page.exitLabel ?? 'Exit', 'SoftKey:Exit', keys.length + 1))
