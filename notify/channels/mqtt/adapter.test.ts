@@ -247,7 +247,7 @@ describe('MqttDeviceAdapter error mapping (a fake MQTT 5 broker that refuses or 
 })
 
 describe('reliability row 16: MQTT broker down then up (embedded broker; the system Mosquitto cannot be restarted from a test)', () => {
-  it('send() says retry while the broker is down; after it is back the message reaches the device once', async () => {
+  it('row 16: send() says retry while the broker is down; after it is back the message reaches the device once', async () => {
     const broker = await startEmbeddedTestBroker()
     const connection = MqttConnection.open({ url: broker.url, protocolVersion: 4, clientId: 'sargs-row16', reconnectPeriodMs: 100, ...broker.sargsCredentials })
     const password = broker.addDevice('siren-16', ['centre'])!

@@ -43,11 +43,16 @@ export class MqttDeviceAdapter implements ChannelAdapter<DeviceMessage> {
   readonly limits: ChannelLimits
   private readonly connection: MqttConnection
   private readonly now: () => number
+  /** publishes waiting for their PUBACK: one 'close' listener fails them all */
+  private readonly inFlight = new Set<() => void>()
 
   constructor(options: MqttDeviceAdapterOptions) {
     this.connection = options.connection
     this.limits = { maxPayloadBytes: options.maxPayloadBytes ?? MQTT_DEFAULT_MAX_PAYLOAD }
     this.now = options.now ?? Date.now
+    this.connection.client.on('close', () => {
+      for (const lost of [...this.inFlight]) lost()
+    })
   }
 
   async send(message: DeviceMessage, ctx: SendContext): Promise<SendResult> {
@@ -116,7 +121,7 @@ export class MqttDeviceAdapter implements ChannelAdapter<DeviceMessage> {
         if (settled) return
         settled = true
         clearTimeout(timer)
-        client.off('close', onClose)
+        this.inFlight.delete(onClose)
         if (outcome.kind === 'failed') withdraw()
         resolve(outcome)
       }
@@ -137,7 +142,7 @@ export class MqttDeviceAdapter implements ChannelAdapter<DeviceMessage> {
       }
       const onClose = () => finish({ kind: 'failed', reason: 'connection lost before PUBACK' })
       const timer = setTimeout(() => finish({ kind: 'failed', reason: `no PUBACK within ${timeoutMs} ms` }), timeoutMs)
-      client.on('close', onClose)
+      this.inFlight.add(onClose)
       const options: IClientPublishOptions = { qos: 1, retain, ...(properties ? { properties } : {}) }
       try {
         client.publish(topic, payload, options, callback)
