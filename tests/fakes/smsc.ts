@@ -90,6 +90,9 @@ export type FakeSmsc = {
   /** sends one receipt for a part now; resolves with the client's deliver_sm_resp status (-1 when
    * the connection closed first) */
   sendReceipt(messageId: string, stat: ReceiptStat, err?: string): Promise<number>
+  /** a phone sends `text` to `to` (our sender): deliver_sm, message type 0, GSM-7 or UCS-2 by the
+   * text; resolves with the client's deliver_sm_resp status */
+  sendInbound(from: string, to: string, text: string): Promise<number>
   /** asks every bound client enquire_link; resolves when all answered */
   enquireLink(): Promise<void>
   /** cuts every connection (no unbind) */
@@ -278,6 +281,22 @@ export async function startFakeSmsc(options: { systemId?: string; password?: str
             record.status = response.command_status
             resolve(response.command_status)
           },
+        )
+      })
+    },
+    sendInbound(from, to, text) {
+      const session = [...bound][0]
+      if (!session) return Promise.reject(new Error('fake SMSC: no bound session'))
+      const gsm = smpp.encodings.ASCII.match(text)
+      return new Promise<number>((resolve) => {
+        session.deliver_sm(
+          {
+            source_addr_ton: 1, source_addr_npi: 1, source_addr: from.replace(/^\+/, ''),
+            dest_addr_ton: /^\d+$/.test(to) ? 0 : 5, dest_addr_npi: 0, destination_addr: to,
+            esm_class: 0, data_coding: gsm ? 0 : 8,
+            short_message: gsm ? smpp.encodings.ASCII.encode(text) : smpp.encodings.UCS2.encode(text),
+          },
+          (response) => resolve(response.command_status),
         )
       })
     },

@@ -256,6 +256,24 @@ describe('SmppAdapter against the fake SMSC', () => {
     expect(taken).toEqual([expect.objectContaining({ providerMessageId: id, status: 'delivered' })])
   })
 
+  it('a resident\'s reply (STOP, or Cyrillic in UCS-2) reaches onInbound; without onInbound it is acknowledged and dropped', async () => {
+    const inbound: unknown[] = []
+    const sms = adapter({ onInbound: (message) => void inbound.push(message) })
+    sms.connect()
+    await waitFor(() => sms.state === 'bound', 'bind')
+    expect(await smsc.sendInbound('+37120000060', 'Jelgava', 'STOP')).toBe(0)
+    expect(await smsc.sendInbound('+37120000061', 'Jelgava', 'Стоп')).toBe(0)
+    expect(inbound).toEqual([
+      { from: '+37120000060', to: 'Jelgava', text: 'STOP' },
+      { from: '+37120000061', to: 'Jelgava', text: 'Стоп' },
+    ])
+    await sms.close()
+    const quiet = adapter()
+    quiet.connect()
+    await waitFor(() => quiet.state === 'bound', 'bind')
+    expect(await smsc.sendInbound('+37120000060', 'Jelgava', 'STOP')).toBe(0)
+  })
+
   it('close() unbinds, leaves no timers, and a later send says retry', async () => {
     const sms = adapter({ enquireLinkMs: 1000 })
     expect((await sms.send({ to: '+37120000050', text: 'x' }, ctx)).kind).toBe('sent')

@@ -18,11 +18,12 @@
 // - Receipts: every deliver_sm that is a receipt (esm_class 0x04) becomes an SmsReceipt handed to
 //   onReceipt; deliver_sm_resp is ESME_ROK once onReceipt resolved, ESME_RX_T_APPN (the SMSC will
 //   offer it again) if it threw. Duplicates are passed on as they come: the consumer is idempotent.
+//   Other deliver_sm (a resident's reply, e.g. STOP) go to onInbound the same way.
 // - No idempotency key on the wire: SMPP has no field for it. The in-doubt window is ONE submit_sm
 //   (a timeout or a lost connection while waiting for its response); see decision 014.
 import type { PDU } from 'smpp'
 import type { ChannelAdapter, ChannelLimits, SendContext, SendResult } from '../contract.ts'
-import { receiptFromDeliverSm, type SmsReceipt } from './delivery-receipt.ts'
+import { isDeliveryReceipt, receiptFromDeliverSm, type SmsReceipt } from './delivery-receipt.ts'
 import { isE164 } from '../sms/e164.ts'
 import { smsEncoding, splitSms } from '../sms/encoding.ts'
 import { SmppLink, type SmppLinkState } from './smpp-link.ts'
@@ -63,6 +64,17 @@ export type SmppAdapterConfig = {
   ratePerSecond?: number
   /** every delivery receipt, one per part; a rejection makes the SMSC offer it again */
   onReceipt?(receipt: SmsReceipt): void | Promise<void>
+  /** every mobile-originated message (a resident's reply, e.g. STOP); a rejection makes the SMSC
+   * offer it again. Absent: such messages are acknowledged and dropped. */
+  onInbound?(message: SmsInbound): void | Promise<void>
+}
+
+/** A message a phone sent to our source address. */
+export type SmsInbound = {
+  /** +E.164 when the SMSC gave an international number, else as given */
+  from: string
+  to: string
+  text: string
 }
 
 export class SmppAdapter implements ChannelAdapter<SmsMessage> {
@@ -161,20 +173,31 @@ export class SmppAdapter implements ChannelAdapter<SmsMessage> {
   }
 
   private async deliverSm(pdu: PDU): Promise<number> {
-    const receipt = receiptFromDeliverSm({
-      esmClass: pdu.esm_class,
-      text: textOf(pdu.short_message) || textOf(pdu.message_payload),
-      receiptedMessageId: pdu.receipted_message_id,
-      messageState: pdu.message_state,
-    })
-    // a mobile-originated message or an unreadable receipt: acknowledged, not used (see decision 014)
-    if (!receipt || !this.config.onReceipt) return ESME_ROK
-    try {
-      await this.config.onReceipt(receipt)
-      return ESME_ROK
-    } catch {
-      return ESME_RX_T_APPN
+    const text = textOf(pdu.short_message) || textOf(pdu.message_payload)
+    if (isDeliveryReceipt(pdu.esm_class)) {
+      const receipt = receiptFromDeliverSm({
+        esmClass: pdu.esm_class,
+        text,
+        receiptedMessageId: pdu.receipted_message_id,
+        messageState: pdu.message_state,
+      })
+      // a receipt naming no message: acknowledged, nothing to update
+      return receipt && this.config.onReceipt ? handOver(() => this.config.onReceipt!(receipt)) : ESME_ROK
     }
+    // message type 0 (default): a mobile-originated SMS; others (SME acknowledgements …) are dropped
+    if (((pdu.esm_class ?? 0) & 0x3c) !== 0 || !this.config.onInbound) return ESME_ROK
+    const from = pdu.source_addr_ton === 1 ? `+${pdu.source_addr}` : (pdu.source_addr ?? '')
+    return handOver(() => this.config.onInbound!({ from, to: pdu.destination_addr ?? '', text }))
+  }
+}
+
+/** ESME_ROK once the callback took it; ESME_RX_T_APPN (the SMSC offers it again) when it threw. */
+async function handOver(callback: () => void | Promise<void>): Promise<number> {
+  try {
+    await callback()
+    return ESME_ROK
+  } catch {
+    return ESME_RX_T_APPN
   }
 }
 
