@@ -4,7 +4,7 @@
 // UDH reference, decodes GSM-7 (data_coding 0, unpacked) and UCS-2 (8) back to text, and sends
 // delivery receipts back as deliver_sm, one per part — at once, late, in reverse order, twice, or
 // with one part failing. Faults: a status per destination or by rate, a submit never answered, the
-// connection dropped, an outage (connections refused until restore()).
+// connection dropped, an outage (connections refused until restore()), binds never answered.
 //
 //   const smsc = await startFakeSmsc({ systemId: 'sargs', password: 'secret' })
 //   new SmppAdapter({ host: '127.0.0.1', port: smsc.port, systemId: 'sargs', password: 'secret', … })
@@ -97,6 +97,8 @@ export type FakeSmsc = {
   enquireLink(): Promise<void>
   /** cuts every connection (no unbind) */
   dropConnections(): void
+  /** bind_transceiver is never answered while on (an SMSC that accepts TCP but hangs) */
+  hangBinds(on: boolean): void
   /** connections are cut at once until restore() (the SMSC is down) */
   outage(): void
   restore(): void
@@ -117,6 +119,7 @@ export async function startFakeSmsc(options: { systemId?: string; password?: str
   let plan: ReceiptPlan = { ...DEFAULT_PLAN }
   let rate: { fraction: number; status: number; state: number } | undefined
   let down = false
+  let bindsHang = false
   let nextId = 0x1000
 
   const server = smpp.createServer((session) => {
@@ -129,6 +132,7 @@ export async function startFakeSmsc(options: { systemId?: string; password?: str
       if (pdu.command === 'submit_sm') onSubmit(session, pdu, raw)
     })
     session.on('bind_transceiver', (pdu: PDU) => {
+      if (bindsHang) return
       const ok = pdu.system_id === systemId && pdu.password === password
       smsc.binds.push({ systemId: pdu.system_id ?? '', systemType: pdu.system_type ?? '', interfaceVersion: pdu.interface_version ?? 0, ok })
       if (!ok) {
@@ -307,12 +311,16 @@ export async function startFakeSmsc(options: { systemId?: string; password?: str
       for (const session of server.sessions.slice()) session.destroy()
       bound.clear()
     },
+    hangBinds(on) {
+      bindsHang = on
+    },
     outage() {
       down = true
       smsc.dropConnections()
     },
     restore() {
       down = false
+      bindsHang = false
     },
     async close() {
       for (const timer of timers) clearTimeout(timer)

@@ -199,6 +199,17 @@ describe('SmppAdapter against the fake SMSC', () => {
     expect((await sms.send({ to: '+37120000030', text: 'y' }, ctx)).kind).toBe('sent')
   })
 
+  it('an SMSC that never answers the bind: the attempt is given up after enquireLinkMs and retried', async () => {
+    smsc.hangBinds(true)
+    const sms = adapter({ enquireLinkMs: 100 })
+    sms.connect()
+    await waitFor(() => /^no bind within 100 ms/.test(sms.problem), 'the bind to be given up')
+    expect(await sms.send({ to: '+37120000031', text: 'x' }, { ...ctx, timeoutMs: 50 })).toMatchObject({ kind: 'retry', reason: expect.stringMatching(/^not bound: /) })
+    smsc.hangBinds(false)
+    await waitFor(() => sms.state === 'bound', 'the bind after the SMSC recovered')
+    expect((await sms.send({ to: '+37120000031', text: 'x' }, ctx)).kind).toBe('sent')
+  })
+
   it('answers the SMSC\'s enquire_link and sends its own', async () => {
     const sms = adapter({ enquireLinkMs: 50 })
     sms.connect()

@@ -14,7 +14,8 @@ export type SmppLinkOptions = {
   systemId: string
   password: string
   systemType?: string
-  /** our enquire_link period; also how long an enquire_link may go unanswered */
+  /** our enquire_link period; also how long an enquire_link may go unanswered, and how long a
+   * connect + bind may take */
   enquireLinkMs: number
   /** most submit_sm awaiting their response at once (the SMPP window) */
   windowSize: number
@@ -38,6 +39,7 @@ export class SmppLink {
   private sessionProblem: string | undefined
   private reconnectTimer: NodeJS.Timeout | undefined
   private enquireTimer: NodeJS.Timeout | undefined
+  private bindTimer: NodeJS.Timeout | undefined
   private readonly timers = new Set<NodeJS.Timeout>()
   private readonly stateWaiters = new Set<Waiter>()
   private readonly inFlight = new Map<number, (outcome: RequestOutcome) => void>()
@@ -134,9 +136,16 @@ export class SmppLink {
     this.stopEnquireLink()
     if (session && !wasBound) session.destroy()
     if (session && wasBound) {
+      // unbind_resp, or the SMSC closing the connection, or a second
       await new Promise<void>((resolve) => {
-        const timer = this.setTimer(resolve, 1000)
-        if (!session.unbind(() => { this.clearTimer(timer); resolve() })) { this.clearTimer(timer); resolve() }
+        const done = () => {
+          this.clearTimer(timer)
+          session.socket.off('close', done)
+          resolve()
+        }
+        const timer = this.setTimer(done, 1000)
+        session.socket.once('close', done)
+        if (!session.unbind(done)) done()
       })
     }
     if (session) {
@@ -163,6 +172,13 @@ export class SmppLink {
     this.sessionProblem = undefined
     const session = smpp.connect({ host: this.options.host, port: this.options.port })
     this.session = session
+    // a connect or bind that never completes (a silent host, an SMSC that does not answer the bind)
+    this.bindTimer = this.setTimer(() => {
+      this.bindTimer = undefined
+      if (session !== this.session || (this.stateValue !== 'connecting' && this.stateValue !== 'binding')) return
+      this.sessionProblem ??= `no bind within ${this.options.enquireLinkMs} ms (${this.stateValue})`
+      session.destroy()
+    }, this.options.enquireLinkMs)
     session.on('connect', () => this.bind(session))
     session.on('error', (error: Error) => {
       if (session === this.session) this.sessionProblem ??= `network: ${error.message}`
@@ -196,6 +212,8 @@ export class SmppLink {
           session.destroy()
           return
         }
+        if (this.bindTimer) this.clearTimer(this.bindTimer)
+        this.bindTimer = undefined
         this.failures = 0
         this.binds += 1
         this.setState('bound')
@@ -208,6 +226,8 @@ export class SmppLink {
     if (session !== this.session) return
     this.session = undefined
     this.stopEnquireLink()
+    if (this.bindTimer) this.clearTimer(this.bindTimer)
+    this.bindTimer = undefined
     this.failInFlight(`connection lost: ${this.sessionProblem ?? 'closed'}`)
     if (this.stateValue === 'closed') return
     const closedBy: Partial<Record<SmppLinkState, string>> = {
