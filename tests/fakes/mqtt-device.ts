@@ -63,6 +63,8 @@ export type FakeMqttDevice = {
   granted: number[]
   /** the CONNACK's session-present flag of the last connection */
   sessionPresent: boolean | null
+  /** the last error MQTT.js reported */
+  lastError: string | null
   readonly connected: boolean
   /** polls until the condition holds; throws with `what` after timeoutMs (default 15 s) */
   waitFor(condition: () => boolean, what: string, timeoutMs?: number): Promise<void>
@@ -91,6 +93,7 @@ export async function startFakeMqttDevice(options: FakeMqttDeviceOptions): Promi
     duplicatesDropped: 0,
     granted: [],
     sessionPresent: null,
+    lastError: null,
     get connected() {
       return client?.connected ?? false
     },
@@ -140,6 +143,10 @@ export async function startFakeMqttDevice(options: FakeMqttDeviceOptions): Promi
     }
     const c = mqtt.connect(options.url, clientOptions)
     c.on('message', (topic, payload, packet) => onMessage(c, topic, payload, packet))
+    // a broker that goes away mid-test is expected: never an unhandled 'error' event
+    c.on('error', (error) => {
+      device.lastError = error.message
+    })
     return new Promise((resolve, reject) => {
       c.once('connect', (connack) => {
         device.sessionPresent = connack.sessionPresent
