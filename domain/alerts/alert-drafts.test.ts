@@ -1,6 +1,7 @@
 // The composer's domain on PGlite and PostgreSQL: compose from a template, validation errors per
 // composer field, who may compose/approve what, the approval rule, typed confirmation, one alert
-// however many times a draft is issued at once, preview counts and texts, settings, Update.
+// however many times a draft is issued at once, preview counts and texts, settings, Update; the
+// channels chosen per alert and the hand-written SMS text (CAP parameter SARGS_SMS) with its preview.
 import { beforeAll, beforeEach, expect, it } from 'vitest'
 import type { PrismaClient } from '#generated/prisma/client.ts'
 import type { Actor } from '#domain/auth/actor.ts'
@@ -9,11 +10,13 @@ import { createStaff, demoTerritory } from '#domain/incidents/test-support.ts'
 import { describeEachBackend, useTestDatabase } from '#tests/db.ts'
 import { approveAlertDraft } from './approve-alert-draft.ts'
 import { composeAlert } from './compose-alert.ts'
+import { composerValuesOf } from './composer-values.ts'
 import { getAlertDraft } from './get-alert-draft.ts'
 import { getAlertSettings } from './get-alert-settings.ts'
 import { issueAlertDraft } from './issue-alert-draft.ts'
 import { REQUIRE_APPROVAL_SETTING } from './issue-cap-alert.ts'
 import { listReferenceableAlerts } from './list-referenceable-alerts.ts'
+import { newAlertIdentity } from './new-alert-identity.ts'
 import { draftIdentity, loadComposerContext } from './load-composer-context.ts'
 import { prefillComposer } from './prefill-composer.ts'
 import { previewAlert } from './preview-alert-draft.ts'
@@ -21,6 +24,7 @@ import { rejectAlertDraft } from './reject-alert-draft.ts'
 import { saveAlertDraft } from './save-alert-draft.ts'
 import { submitAlertDraft } from './submit-alert-draft.ts'
 import { updateAlertSettings } from './update-alert-settings.ts'
+import { validateDraftPayload } from './validate-draft-payload.ts'
 
 async function refusal(promise: Promise<unknown>): Promise<AppError> {
   try {
@@ -283,5 +287,124 @@ describeEachBackend('alert composer', (backend) => {
       { key: REQUIRE_APPROVAL_SETTING, from: true, to: false },
       { key: REQUIRE_APPROVAL_SETTING, from: false, to: true },
     ])
+  })
+
+  it('channels are chosen per alert: web push and SMS by default, at least one, known names only', async () => {
+    const prefill = await prefillComposer({ prisma, actor: operator, territory, templateId: 'flood' })
+    expect(prefill.values.channels).toEqual(['webpush', 'sms'])
+    const { id } = await saveAlertDraft({ prisma, actor: operator, values: await templateValues(operator), channels: ['sms'] })
+    expect((await getAlertDraft({ prisma, actor: operator, id })).channels).toEqual(['sms'])
+    // the edit form ticks them again
+    expect(composerValuesOf((await getAlertDraft({ prisma, actor: operator, id })).payload, ['sms']).channels).toEqual(['sms'])
+
+    const drafts = await prisma.alertDraft.count()
+    const none = await refusal(saveAlertDraft({ prisma, actor: operator, values: await templateValues(operator, 'flood', { 'lv.headline': '' }), channels: [] }))
+    // named together with the other wrong fields
+    expect(none.fields).toEqual({ channels: 'alerts:errors.channelRequired', 'lv.headline': 'alerts:errors.required' })
+    const unknown = await refusal(saveAlertDraft({ prisma, actor: operator, values: await templateValues(operator), channels: ['webpush', 'carrier-pigeon'] }))
+    expect(unknown.fields).toEqual({ channels: 'alerts:errors.channelUnknown' })
+    const edited = await refusal(saveAlertDraft({ prisma, actor: operator, id, values: await templateValues(operator), channels: 'fax' }))
+    expect(edited.fields).toEqual({ channels: 'alerts:errors.channelUnknown' })
+    expect(await prisma.alertDraft.count()).toBe(drafts)
+    expect((await getAlertDraft({ prisma, actor: operator, id })).channels).toEqual(['sms'])
+
+    // a caller that is not the form: a new draft gets the default, an edited one keeps its channels
+    const plain = await saveAlertDraft({ prisma, actor: operator, values: await templateValues(operator) })
+    expect((await getAlertDraft({ prisma, actor: operator, id: plain.id })).channels).toEqual(['webpush', 'sms'])
+    await saveAlertDraft({ prisma, actor: operator, id, values: await templateValues(operator, 'flood', { areaLabel: 'Lielupe' }) })
+    expect((await getAlertDraft({ prisma, actor: operator, id })).channels).toEqual(['sms'])
+    await saveAlertDraft({ prisma, actor: operator, id, values: await templateValues(operator), channels: ['webpush', 'sms'] })
+    expect((await getAlertDraft({ prisma, actor: operator, id })).channels).toEqual(['webpush', 'sms'])
+    const audit = await prisma.auditLog.findFirstOrThrow({ where: { entityId: id, action: 'alert.draft.updated' }, orderBy: { seq: 'desc' } })
+    expect(audit.data).toMatchObject({ channels: ['webpush', 'sms'] })
+
+    // a stored draft naming a channel the composer does not offer is refused at its preview
+    const draft = await getAlertDraft({ prisma, actor: operator, id })
+    const { territory: full } = await loadComposerContext({ prisma })
+    const check = (channels: unknown) => validateDraftPayload({ payload: draft.payload, identity: draftIdentity(full, new Date()), boundary: full.boundary, channels })
+    expect(check(['webpush', 'sms']).errors).toBeNull()
+    expect(check(['telex'])).toEqual({ alert: null, errors: { channels: 'alerts:errors.channelUnknown' } })
+    expect(check([])).toEqual({ alert: null, errors: { channels: 'alerts:errors.channelRequired' } })
+  })
+
+  it("the operator's SMS text is the SARGS_SMS parameter of its language's info block, through to the issued CAP", async () => {
+    const shortLv = 'Plūdi Lielupes krastā. Dokumentus un vērtslietas pārvietojiet augstāk.'
+    const values = await templateValues(operator, 'flood', { 'lv.sms': `  ${shortLv} `, 'en.sms': '' })
+    const { id } = await saveAlertDraft({ prisma, actor: operator, values, channels: ['webpush', 'sms'] })
+    const draft = await getAlertDraft({ prisma, actor: operator, id })
+    expect(draft.payload.info[0].parameter).toEqual([{ valueName: 'SARGS_SMS', value: shortLv }])
+    expect(draft.payload.info[1].parameter).toEqual([])
+    expect(composerValuesOf(draft.payload)['lv.sms']).toBe(shortLv)
+    expect(composerValuesOf(draft.payload)['en.sms']).toBeUndefined()
+
+    // longer than a CAP parameter may be; an SMS text for a language that has no texts
+    const long = await refusal(saveAlertDraft({ prisma, actor: operator, values: { ...values, 'ru.sms': 'Ж'.repeat(256) } }))
+    expect(long.fields).toEqual({ 'ru.sms': 'alerts:errors.tooLong' })
+    const latvianOnly = Object.fromEntries(Object.entries(values).filter(([k]) => !k.startsWith('en.') && !k.startsWith('ru.')))
+    const orphan = await refusal(saveAlertDraft({ prisma, actor: operator, values: { ...latvianOnly, 'en.sms': 'Flood.' } }))
+    expect(orphan.fields).toEqual({ 'en.sms': 'alerts:errors.smsWithoutTexts' })
+
+    const issued = await issueAlertDraft({ prisma, actor: operator, id, confirmation: 'Lielupes krasts' })
+    const alert = await prisma.alert.findUniqueOrThrow({ where: { id: issued.alertId } })
+    expect(alert.channels).toEqual(['webpush', 'sms'])
+    const info = (alert.payload as { info: { language: string; parameter: unknown[] }[] }).info
+    expect(info.map((i) => [i.language, i.parameter])).toEqual([
+      ['lv-LV', [{ valueName: 'SARGS_SMS', value: shortLv }]],
+      ['en-GB', []],
+      ['ru-RU', []],
+    ])
+
+    // an Update starts from the original's channels, without its SMS texts (they said what it said)
+    const update = await prefillComposer({ prisma, actor: operator, territory, referencesAlertId: issued.alertId })
+    expect(update.values.channels).toEqual(['webpush', 'sms'])
+    expect(update.values['lv.headline']).toBeTruthy()
+    expect(update.values['lv.sms']).toBeUndefined()
+  })
+
+  it('the preview shows per language the exact SMS, its encoding, parts and characters left, and which channels this server cannot send on yet', async () => {
+    await subscribe([23.717, 56.651], ['lv'])
+    const { territory: full } = await loadComposerContext({ prisma })
+    const shortLv = 'Plūdi Lielupes krastā. Pārvietojiet dokumentus augstāk.'
+    const composed = composeAlert({
+      values: await templateValues(operator, 'flood', { status: 'Exercise', 'lv.sms': shortLv, 'ru.instruction': 'Переместите документы и ценности выше. '.repeat(5) }),
+      namedAreas: [],
+      identity: draftIdentity(full, new Date()),
+      boundary: full.boundary,
+    })
+    const preview = await previewAlert({ prisma, alert: composed.alert, channels: ['webpush', 'sms'], territoryId: territory.id })
+    const [push, sms] = preview.channels
+    expect(push).toMatchObject({ channel: 'webpush', configured: true, sms: [] })
+    expect(push.recipients).toBeGreaterThanOrEqual(1)
+    expect(push.messages.map((m) => m.language)).toEqual(['lv', 'en', 'ru'])
+    // until the dispatcher says otherwise, SMS is not configured here (issuing still allowed)
+    expect(sms).toMatchObject({ channel: 'sms', configured: false, messages: [] })
+    expect(typeof sms.recipients).toBe('number')
+    const byLanguage = Object.fromEntries(sms.sms.map((m) => [m.language, m]))
+    expect(Object.keys(byLanguage)).toEqual(['lv', 'en', 'ru'])
+    expect(byLanguage.lv).toMatchObject({
+      custom: true,
+      text: `MĀCĪBAS: ${shortLv}`,
+      encoding: 'UCS-2',
+      parts: 1,
+      charactersLeftInLastPart: 70 - `MĀCĪBAS: ${shortLv}`.length,
+      nonGsmCharacters: ['Ā', 'Ī', 'ū', 'ā'],
+      tooManyParts: false,
+    })
+    const enInfo = composed.alert.info[1]
+    expect(byLanguage.en).toMatchObject({ custom: false, text: `EXERCISE: ${enInfo.headline}\n${enInfo.instruction}`, encoding: 'GSM-7' })
+    expect(byLanguage.ru).toMatchObject({ custom: false, encoding: 'UCS-2', tooManyParts: true })
+    expect(byLanguage.ru.parts).toBeGreaterThan(3)
+
+    const configured = await previewAlert({ prisma, alert: composed.alert, channels: ['sms'], territoryId: territory.id, configuredChannels: ['webpush', 'sms'] })
+    expect(configured.channels.map((c) => [c.channel, c.configured])).toEqual([['sms', true]])
+
+    // with the public URL the default text links to the alert's page, counted at the issued length
+    const linked = await previewAlert({ prisma, alert: composed.alert, channels: ['sms'], territoryId: territory.id, publicBaseUrl: 'https://sargs.jelgava.example' })
+    const en = linked.channels[0].sms[1]
+    expect(en.text).toMatch(/\nhttps:\/\/sargs\.jelgava\.example\/alerts\/sargs%3A[\w-]+%3A\d{8}T\d{6}%3A0{8}$/)
+    const { identifier } = await newAlertIdentity({ prisma, territoryId: territory.id })
+    expect(en.text.length).toBe(byLanguage.en.text.length + '\nhttps://sargs.jelgava.example/alerts/'.length + encodeURIComponent(identifier).length)
+    // the operator's own text carries no link
+    expect(linked.channels[0].sms[0].text).toBe(`MĀCĪBAS: ${shortLv}`)
   })
 })

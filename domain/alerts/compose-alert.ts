@@ -1,8 +1,9 @@
 // From the composer's form values to a validated CAP alert: one info block per language that has
 // text (Latvian always), the shared fields copied into each, the areas (named areas of the
 // territory as a CAP geocode plus their polygons, and the drawn area as a polygon or circle with
-// the operator's label). Validation is notify/cap validateAlert; its field paths are mapped back
-// to the composer's inputs, so each error shows next to the input it is about.
+// the operator's label), the operator's SMS text of a language as the block's CAP parameter
+// SARGS_SMS, and the channels chosen. Validation is notify/cap validateAlert; its field paths are
+// mapped back to the composer's inputs, so each error shows next to the input it is about.
 import { AppError, isAppError } from '#domain/errors.ts'
 import type { PolygonalGeometry, Position } from '#domain/geo/types.ts'
 import { parseDateTimeInput } from '#domain/incidents/datetime.ts'
@@ -10,8 +11,9 @@ import { circleToCap, geoJsonToCapPolygon } from '#notify/cap/cap-geometry.ts'
 import { capTimeToMs, formatCapTime } from '#notify/cap/cap-time.ts'
 import { capErrors, capLanguageTags, type AppLanguage, type CapAlert } from '#notify/cap/types.ts'
 import { validateAlert } from '#notify/cap/validate-alert.ts'
-import { composerFieldOf, composerLanguages, composerTexts } from './composer-fields.ts'
+import { composerFieldOf, composerLanguages, composerTexts, defaultComposerChannels, parseComposerChannels } from './composer-fields.ts'
 import { NAMED_AREA_GEOCODE } from './issue-cap-alert.ts'
+import { smsTextParameters } from './sms-text.ts'
 
 export type ComposerNamedArea = { id: string; name: string; geometry: PolygonalGeometry }
 export type AlertIdentityFields = { identifier: string; sender: string; sent: string }
@@ -22,6 +24,8 @@ export type ComposeAlertOptions = {
   namedAreas: ComposerNamedArea[]
   identity: AlertIdentityFields
   boundary: PolygonalGeometry
+  /** the channels chosen (the form's checkbox group); absent: defaultComposerChannels */
+  channels?: unknown
 }
 
 export type ComposedAlert = {
@@ -31,6 +35,8 @@ export type ComposedAlert = {
   namedAreaIds: string[]
   /** what issuing asks the operator to type: the areas' names */
   areaName: string
+  /** the channels it goes out on (names of composerChannels, at least one) */
+  channels: string[]
 }
 
 const str = (v: unknown): string | undefined => {
@@ -110,9 +116,15 @@ export function composeAlert(options: ComposeAlertOptions): ComposedAlert {
 
   const onset = time(str(values.onset), 'onset', fields)
   const expires = time(str(values.expires), 'expires', fields)
+  // an SMS text alone does not make a language: it is a shorter form of the block's texts
   const hasText = (language: AppLanguage) => composerTexts.some((t) => str(values[`${language}.${t}`]))
   const languages = composerLanguages.filter((language) => language === 'lv' || hasText(language))
+  for (const language of composerLanguages) {
+    if (!languages.includes(language) && str(values[`${language}.sms`])) fields[`${language}.sms`] = 'alerts:errors.smsWithoutTexts'
+  }
   const msgType = str(values.msgType) ?? 'Alert'
+  const chosen = parseComposerChannels(options.channels === undefined ? defaultComposerChannels : options.channels)
+  if (chosen.error) fields.channels = chosen.error
 
   const payload = {
     status: str(values.status),
@@ -135,7 +147,7 @@ export function composeAlert(options: ComposeAlertOptions): ComposedAlert {
       headline: str(values[`${language}.headline`]),
       description: str(values[`${language}.description`]),
       instruction: str(values[`${language}.instruction`]),
-      parameter: [],
+      parameter: smsTextParameters(str(values[`${language}.sms`])),
       resource: [],
       area: areas,
     })),
@@ -171,5 +183,5 @@ export function composeAlert(options: ComposeAlertOptions): ComposedAlert {
     throw new AppError('INVALID_INPUT', `Invalid alert: ${Object.keys(fields).join(', ')}`, { fields })
   }
   const { identifier: _i, sender: _s, sent: _t, ...rest } = alert
-  return { alert, payload: rest, namedAreaIds, areaName: areaNameOf(alert) }
+  return { alert, payload: rest, namedAreaIds, areaName: areaNameOf(alert), channels: chosen.channels }
 }

@@ -1,5 +1,6 @@
 // The composer's values for a stored alert or draft payload (the reverse of composeAlert): to
-// edit a draft, and to start an Update, Cancel or all-clear from the alert it refers to.
+// edit a draft, and to start an Update, Cancel or all-clear from the alert it refers to. The
+// channels are not in the CAP: the draft (or the alert) carries them beside it.
 import { toLocalInputValue } from '#domain/incidents/datetime.ts'
 import { capPolygonToGeoJson, parseCapCircle, parseCapPolygon } from '#notify/cap/cap-geometry.ts'
 import { parseCapTime } from '#notify/cap/cap-time.ts'
@@ -7,6 +8,7 @@ import { appLanguageOf } from '#notify/cap/languages.ts'
 import type { CapArea, CapInfo, CapReference } from '#notify/cap/types.ts'
 import type { ComposerValues } from './composer-fields.ts'
 import { NAMED_AREA_GEOCODE } from './issue-cap-alert.ts'
+import { smsTextParameter } from '#notify/dispatch/render-sms.ts'
 
 type PayloadLike = {
   status?: string
@@ -40,7 +42,7 @@ function drawnOf(areas: Partial<CapArea>[]): { area?: string; areaLabel?: string
   return { areaLabel: drawn.areaDesc }
 }
 
-export function composerValuesOf(payload: PayloadLike): ComposerValues {
+export function composerValuesOf(payload: PayloadLike, channels?: string[]): ComposerValues {
   const info = payload.info ?? []
   const first = info[0] ?? {}
   const areas = (first.area ?? []) as Partial<CapArea>[]
@@ -58,6 +60,7 @@ export function composerValuesOf(payload: PayloadLike): ComposerValues {
     expires: localTime(first.expires),
     namedAreaIds: areas.flatMap((a) => (a.geocode ?? []).filter((g) => g.valueName === NAMED_AREA_GEOCODE).map((g) => g.value)),
     ...drawnOf(areas),
+    ...(channels ? { channels } : {}),
   }
   for (const block of info) {
     const language = appLanguageOf(block.language ?? '')
@@ -66,6 +69,7 @@ export function composerValuesOf(payload: PayloadLike): ComposerValues {
     values[`${language}.headline`] = block.headline
     values[`${language}.description`] = block.description
     values[`${language}.instruction`] = block.instruction
+    values[`${language}.sms`] = smsTextParameter({ parameter: block.parameter ?? [] })
   }
   return values
 }

@@ -24,8 +24,16 @@ export async function newAlertIdentity(options: { prisma: Db; territoryId: strin
     : undefined
   const sender = configured ?? `sargs@${territory.slug}`
   const sent = formatCapTime(now)
-  // sent is whole seconds; the stamp keeps identifiers sortable, the random part unique
-  const stamp = sent.slice(0, 19).replace(/[-:]/g, '')
-  const identifier = `sargs:${territory.slug}:${stamp}:${randomBytes(4).toString('hex')}`
-  return { identifier, sender, sent }
+  return { identifier: identifierOf(territory.slug, sent, randomBytes(4).toString('hex')), sender, sent }
+}
+
+// sent is whole seconds; the stamp keeps identifiers sortable, the random part (8 hex) unique
+const identifierOf = (slug: string, sent: string, random: string) => `sargs:${slug}:${sent.slice(0, 19).replace(/[-:]/g, '')}:${random}`
+
+/**
+ * An identifier of the shape and length issuing will give (the random part zeros), for what a
+ * preview shows before issuing — the SMS link to the alert's page counts its characters.
+ */
+export function previewAlertIdentifier(slug: string, now: Date = new Date()): string {
+  return identifierOf(slug, formatCapTime(now), '00000000')
 }

@@ -1,6 +1,8 @@
 // What the composer starts with: empty, a template (in lv/en/ru, {{area}} filled with the
 // territory's name until the operator names the area), or the alert an Update, Cancel or
-// all-clear refers to (its texts and areas, its status, a reference to it).
+// all-clear refers to (its texts and areas, its status, its channels, a reference to it — not its
+// hand-written SMS texts: they said what the original said, and an Update or Cancel says more).
+// A new alert goes out on defaultComposerChannels.
 import type { PrismaClient } from '#generated/prisma/client.ts'
 import type { Actor } from '#domain/auth/actor.ts'
 import { can } from '#domain/auth/policy.ts'
@@ -11,7 +13,7 @@ import { alertTemplateIds, metPhenomena, type AlertTemplateId, type MetPhenomeno
 import type { CapAlert, CapStatus } from '#notify/cap/types.ts'
 import { authorizeCompose } from './authorize-alert.ts'
 import { areaNameOf } from './compose-alert.ts'
-import type { ComposerValues } from './composer-fields.ts'
+import { composerChannelNames, defaultComposerChannels, type ComposerValues } from './composer-fields.ts'
 import { composerValuesOf, referenceText } from './composer-values.ts'
 
 export type PrefillComposerOptions = {
@@ -42,11 +44,15 @@ export async function prefillComposer(options: PrefillComposerOptions): Promise<
 
   let original: CapAlert | null = null
   let originalId: string | null = null
+  let channels: string[] = defaultComposerChannels
   if (options.referencesAlertId) {
     const row = await prisma.alert.findFirst({ where: { id: options.referencesAlertId, territoryId: options.territory.id } })
     if (!row) throw new AppError('NOT_FOUND', 'Alert not found', { fields: { references: 'alerts:errors.referenceUnknown' } })
     original = row.payload as unknown as CapAlert
     originalId = row.id
+    // an Update or Cancel reaches whom the original reached: on its channels (those still offered)
+    const offered = composerChannelNames.filter((c) => row.channels.includes(c))
+    if (offered.length) channels = offered
   }
   const status: CapStatus = original && (original.status !== 'Actual' || mayIssueReal) ? original.status : defaultStatus
 
@@ -71,6 +77,7 @@ export async function prefillComposer(options: PrefillComposerOptions): Promise<
     values = composerValuesOf(original)
     values.msgType = options.msgType === 'Cancel' ? 'Cancel' : 'Update'
     values.references = [referenceText(original)]
+    for (const key of Object.keys(values) as (keyof ComposerValues)[]) if (key.endsWith('.sms')) delete values[key]
   } else {
     values = {
       status,
@@ -83,6 +90,7 @@ export async function prefillComposer(options: PrefillComposerOptions): Promise<
     }
   }
   values.status = status
+  values.channels = [...channels]
   if (!values.areaLabel && !original) values.areaLabel = areaName
   return { values, templateId, original: original && originalId ? { id: originalId, identifier: original.identifier } : null }
 }

@@ -1,6 +1,7 @@
 // Saving the composer's form as a draft (new or edited). The composition is validated in full
-// (validateAlert) with per-field errors for the form; a trainer may only save exercises. Editing a
-// submitted, approved or rejected draft takes it back to DRAFT: an approval is of what was approved.
+// (validateAlert) with per-field errors for the form, the channels chosen with it (at least one,
+// known names); a trainer may only save exercises. Editing a submitted, approved or rejected draft
+// takes it back to DRAFT: an approval is of what was approved (channels included).
 import type { Prisma, PrismaClient } from '#generated/prisma/client.ts'
 import type { Actor } from '#domain/auth/actor.ts'
 import { can } from '#domain/auth/policy.ts'
@@ -19,6 +20,11 @@ export type SaveAlertDraftOptions = {
   id?: string
   /** the composer form's values */
   values: Record<string, unknown>
+  /**
+   * the channels chosen: the form's checkbox group (values.channels, [] when none is ticked).
+   * Absent (a caller that is not the form): the draft keeps its channels, a new one gets the default.
+   */
+  channels?: unknown
   territoryId?: string
   now?: Date
 }
@@ -46,6 +52,7 @@ export async function saveAlertDraft(options: SaveAlertDraftOptions): Promise<{ 
     namedAreas: context.namedAreas,
     identity: draftIdentity(context.territory, now),
     boundary: context.territory.boundary,
+    channels: options.channels ?? existing?.channels,
   })
   const templateId =
     typeof values.templateId === 'string' && (alertTemplateIds as readonly string[]).includes(values.templateId) ? values.templateId : null
@@ -57,6 +64,7 @@ export async function saveAlertDraft(options: SaveAlertDraftOptions): Promise<{ 
     headline: composed.alert.info[0]?.headline ?? null,
     languages: composed.alert.info.map((i) => i.language),
     references: composed.alert.references.map((r) => r.identifier),
+    channels: composed.channels,
   }
 
   return prisma.$transaction(async (tx) => {
@@ -66,6 +74,7 @@ export async function saveAlertDraft(options: SaveAlertDraftOptions): Promise<{ 
         data: {
           payload,
           namedAreaIds: composed.namedAreaIds,
+          channels: composed.channels,
           state: 'DRAFT',
           submittedById: null,
           submittedAt: null,
@@ -91,7 +100,7 @@ export async function saveAlertDraft(options: SaveAlertDraftOptions): Promise<{ 
         state: 'DRAFT',
         payload,
         namedAreaIds: composed.namedAreaIds,
-        channels: ['webpush'],
+        channels: composed.channels,
         templateId,
         createdById: actor.id,
         createdAt: now,
