@@ -12,6 +12,8 @@ declare module '@remix-run/node' {
     publicUrl?: string
     /** PUSH_SERVICE_HOSTS: the push services a subscription may name */
     pushServiceHosts?: readonly string[]
+    /** SMS_RECEIPT_SECRET: the SMS gateway signs its receipts and replies with it */
+    smsReceiptSecret?: string
   }
 }
 

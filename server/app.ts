@@ -60,6 +60,7 @@ export async function createHttpApp(options: {
         secureCookies: https,
         publicUrl: env.publicUrl,
         pushServiceHosts: env.pushServiceHosts,
+        smsReceiptSecret: env.sms?.receiptSecret,
       }),
     }),
   )

@@ -4,6 +4,7 @@
 import path from 'node:path'
 import { z } from 'zod'
 import { defaultPushServiceHosts, parsePushServiceHosts } from '#notify/channels/push-service-hosts.ts'
+import type { SmsConfig } from '#notify/channels/sms/sms-providers.ts'
 
 const boolean = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -55,6 +56,20 @@ const schema = z.object({
       return parsed
     })
     .optional(),
+  /** SMS over a generic HTTP gateway (docs/decisions/013): its send endpoint */
+  SMS_GATEWAY_URL: url(['http:', 'https:']).optional(),
+  /** the gateway's bearer token, or SMS_GATEWAY_USER + SMS_GATEWAY_PASSWORD for Basic */
+  SMS_GATEWAY_TOKEN: z.string().min(1).optional(),
+  SMS_GATEWAY_USER: z.string().min(1).optional(),
+  SMS_GATEWAY_PASSWORD: z.string().min(1).optional(),
+  /** shared secret of the gateway's signed delivery receipts (POST /api/sms/receipts) */
+  SMS_RECEIPT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** SMS over SMPP 3.4 (docs/decisions/014): smpp://systemId:password@host:port */
+  SMPP_URL: url(['smpp:']).optional(),
+  /** the sender shown on phones: up to 11 letters/digits, or a number */
+  SMS_SENDER_ID: z.string().regex(/^([A-Za-z0-9 ]{1,11}|\+?\d{3,15})$/, 'must be up to 11 letters and digits, or a number').default('Sargs'),
+  /** provider order when both are configured: http,smpp (default) or smpp,http — the second is the fallback */
+  SMS_PROVIDERS: z.enum(['http,smpp', 'smpp,http', 'http', 'smpp']).optional(),
 })
 
 export type Env = {
@@ -72,6 +87,8 @@ export type Env = {
   worker: 'inline' | 'off'
   vapidSubject: string
   pushServiceHosts: string[]
+  /** undefined: no SMS provider is configured (the 'sms' channel waits) */
+  sms: SmsConfig | undefined
 }
 
 export class ConfigError extends Error {
@@ -96,6 +113,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     )
   }
   const e = result.data
+  const sms = smsConfig(e)
   return {
     nodeEnv: e.NODE_ENV,
     host: e.HOST,
@@ -112,5 +130,39 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     // RFC 8292: a mailto: or https: contact for the push services
     vapidSubject: e.VAPID_SUBJECT ?? (e.PUBLIC_URL?.startsWith('https:') ? e.PUBLIC_URL.replace(/\/$/, '') : 'mailto:sargs@localhost'),
     pushServiceHosts: e.PUSH_SERVICE_HOSTS ?? [...defaultPushServiceHosts],
+    sms,
   }
+}
+
+function smsConfig(e: z.infer<typeof schema>): SmsConfig | undefined {
+  const problems: { variable: string; message: string }[] = []
+  const providers: SmsConfig['providers'] = []
+  if (e.SMS_GATEWAY_URL) {
+    if (e.SMS_GATEWAY_TOKEN) {
+      providers.push({ name: 'http', url: e.SMS_GATEWAY_URL, auth: { kind: 'bearer', token: e.SMS_GATEWAY_TOKEN } })
+    } else if (e.SMS_GATEWAY_USER && e.SMS_GATEWAY_PASSWORD) {
+      providers.push({ name: 'http', url: e.SMS_GATEWAY_URL, auth: { kind: 'basic', username: e.SMS_GATEWAY_USER, password: e.SMS_GATEWAY_PASSWORD } })
+    } else {
+      problems.push({ variable: 'SMS_GATEWAY_TOKEN', message: 'set it (or SMS_GATEWAY_USER and SMS_GATEWAY_PASSWORD) with SMS_GATEWAY_URL' })
+    }
+  }
+  if (e.SMPP_URL) {
+    const u = new URL(e.SMPP_URL)
+    if (!u.username || !u.password || !u.hostname) {
+      problems.push({ variable: 'SMPP_URL', message: 'must name the system id, password and host: smpp://systemId:password@host:port' })
+    } else {
+      providers.push({ name: 'smpp', host: u.hostname, port: Number(u.port || 2775), systemId: decodeURIComponent(u.username), password: decodeURIComponent(u.password) })
+    }
+  }
+  if (e.SMS_PROVIDERS) {
+    const order = e.SMS_PROVIDERS.split(',')
+    for (const name of order) {
+      if (!providers.some((p) => p.name === name)) problems.push({ variable: 'SMS_PROVIDERS', message: `names ${name}, which is not configured` })
+    }
+    providers.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name))
+    providers.splice(0, providers.length, ...providers.filter((p) => order.includes(p.name)))
+  }
+  if (problems.length > 0) throw new ConfigError(problems)
+  if (providers.length === 0) return undefined
+  return { senderId: e.SMS_SENDER_ID, receiptSecret: e.SMS_RECEIPT_SECRET, providers }
 }

@@ -43,7 +43,7 @@ async function main() {
     trustProxy: env.trustProxy,
   })
   // the notification dispatcher runs here unless WORKER=off (then only in `sargs worker` processes)
-  const dispatcher = env.worker === 'inline' ? await buildDispatcher({ prisma: db.prisma, vapidSubject: env.vapidSubject, pushServiceHosts: env.pushServiceHosts }) : undefined
+  const dispatcher = env.worker === 'inline' ? await buildDispatcher({ prisma: db.prisma, vapidSubject: env.vapidSubject, pushServiceHosts: env.pushServiceHosts, sms: env.sms, publicUrl: env.publicUrl }) : undefined
   setRuntime({ prisma: db.prisma, realtime: realtime.publisher, ...(dispatcher ? { dispatcher } : {}) })
   dispatcher?.start()
   if (realtime.health) Object.assign(dependencies, { redis: { check: realtime.health, required: true } })

@@ -25,6 +25,8 @@ export const channelHasReceipts: Record<string, boolean> = {
   // RFC 8030 push services answer 201 Created on acceptance; there is no receipt to the sender
   // (the RFC's push-receipt extension is not offered by browser push services)
   webpush: false,
+  // the SMS gateway / SMSC sends a receipt per part (notify/ledger/apply-sms-receipt.ts)
+  sms: true,
 }
 
 export type ChannelProgress = {
@@ -67,7 +69,7 @@ export type AlertProgress = {
 
 export const DEFAULT_RATE_WINDOW_SECONDS = 10
 
-type Row = { channel: string; status: DeliveryStatus; n: number; retrying: number; recent: number }
+type Row = { channel: string; status: DeliveryStatus; n: number; retrying: number; recent: number; delivered: number }
 
 export async function getAlertProgress(options: {
   prisma: PrismaClient
@@ -89,7 +91,8 @@ export async function getAlertProgress(options: {
   const rows = await prisma.$queryRawUnsafe<Row[]>(
     `SELECT "channel", "status"::text AS "status", count(*)::int AS "n",
             count(*) FILTER (WHERE "status" = 'PENDING' AND "attempts" > 0)::int AS "retrying",
-            count(*) FILTER (WHERE "status" = 'SENT' AND "updatedAt" > now() - ($2::int * interval '1 second'))::int AS "recent"
+            count(*) FILTER (WHERE "status" = 'SENT' AND "updatedAt" > now() - ($2::int * interval '1 second'))::int AS "recent",
+            count(*) FILTER (WHERE "receiptStatus" = 'delivered')::int AS "delivered"
        FROM "Delivery" WHERE "alertId" = $1
       GROUP BY "channel", "status"`,
     alertId,
@@ -101,14 +104,16 @@ export async function getAlertProgress(options: {
   const channels = names.map((channel) => {
     const counts = emptyCounts(channel)
     let recent = 0
+    let delivered = 0
     for (const row of rows.filter((r) => r.channel === channel)) {
       addStatus(counts, row.status, Number(row.n))
       counts.retrying += Number(row.retrying)
       recent += Number(row.recent)
+      delivered += Number(row.delivered)
     }
     counts.finished = counts.sent + counts.failed + counts.dead + counts.cancelled
     counts.ratePerSecond = round1(recent / rateSeconds)
-    counts.delivered = channelHasReceipts[channel] ? 0 : null
+    counts.delivered = channelHasReceipts[channel] ? delivered : null
     return counts
   })
   const total = emptyCounts('total')

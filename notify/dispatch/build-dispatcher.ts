@@ -1,11 +1,17 @@
 // The production dispatcher, the same in the app process (WORKER=inline) and in `sargs worker`:
 // web push with the instance's VAPID keys (made on first start, kept in the database), a
-// keep-alive HTTPS agent, and the exercise sink for every alert that is not Actual.
+// keep-alive HTTPS agent, SMS through the configured providers (HTTP gateway and/or SMPP, the
+// second a fallback: decision 018), and the exercise sink for every alert that is not Actual.
 import https from 'node:https'
 import type { PrismaClient } from '#generated/prisma/client.ts'
+import { HttpSmsGatewayAdapter } from '#notify/channels/sms/http-gateway.ts'
+import { SmsProviderChain, type SmsConfig, type SmsProvider } from '#notify/channels/sms/sms-providers.ts'
+import { SmppAdapter } from '#notify/channels/smpp/smpp-adapter.ts'
 import { WebPushAdapter } from '#notify/channels/web-push.ts'
+import { applySmppReceipt } from '#notify/ledger/apply-sms-receipt.ts'
 import { Dispatcher, type ChannelRoute, type DispatcherOptions } from './dispatcher.ts'
 import { ExerciseSink } from './exercise-sink.ts'
+import { smsRoute } from './sms-route.ts'
 import { ensureVapidKeys } from './vapid-keys.ts'
 import { webPushRoute } from './web-push-route.ts'
 
@@ -15,6 +21,12 @@ export type BuildDispatcherOptions = {
   vapidSubject: string
   /** push services the adapter may POST to (server/env.ts PUSH_SERVICE_HOSTS) */
   pushServiceHosts: readonly string[]
+  /** SMS providers (server/env.ts); no 'sms' route when absent: SMS deliveries wait */
+  sms?: SmsConfig
+  /** the public origin (PUBLIC_URL): links in SMS texts and the gateway's receipt callback */
+  publicUrl?: string
+  /** HTTPS agent for an https SMS gateway (default: the system's CAs and NODE_EXTRA_CA_CERTS) */
+  smsAgent?: https.Agent
   exerciseSink?: ExerciseSink
   /** HTTPS agent for the push services (default: keep-alive, the system's CAs and NODE_EXTRA_CA_CERTS) */
   agent?: https.Agent
@@ -29,10 +41,43 @@ export async function buildDispatcher(options: BuildDispatcherOptions): Promise<
     agent: options.agent ?? new https.Agent({ keepAlive: true, maxSockets: 64 }),
     pushServiceHosts: options.pushServiceHosts,
   })
+  const routes = [webPushRoute(adapter) as ChannelRoute<unknown>]
+  if (options.sms) routes.push(smsRoute({ adapter: smsProviders(options), baseUrl: options.publicUrl }) as ChannelRoute<unknown>)
   return new Dispatcher({
     prisma: options.prisma,
-    routes: [webPushRoute(adapter) as ChannelRoute<unknown>],
+    routes,
     exerciseSink: options.exerciseSink ?? new ExerciseSink(),
     ...options.tuning,
   })
+}
+
+/** The configured SMS providers in order, as one adapter on channel 'sms'. */
+function smsProviders(options: BuildDispatcherOptions): SmsProviderChain {
+  const sms = options.sms!
+  const providers = sms.providers.map((p): SmsProvider => {
+    if (p.name === 'http') {
+      // receipts need both a public address the gateway can reach and the shared secret
+      const callback = options.publicUrl && sms.receiptSecret ? `${options.publicUrl}/api/sms/receipts` : undefined
+      return {
+        name: 'http',
+        adapter: new HttpSmsGatewayAdapter({ url: p.url, auth: p.auth, senderId: sms.senderId, ...(callback ? { statusCallbackUrl: callback } : {}), ...(options.smsAgent ? { agent: options.smsAgent } : {}) }),
+      }
+    }
+    const smpp = new SmppAdapter({
+      host: p.host,
+      port: p.port,
+      systemId: p.systemId,
+      password: p.password,
+      sourceAddr: sms.senderId,
+      registeredDelivery: true,
+      enquireLinkMs: 30_000,
+      // an unknown id (the result is not written yet) is refused, so the SMSC offers it again
+      onReceipt: async (receipt) => {
+        if ((await applySmppReceipt(options.prisma, receipt)) === 'unknown') throw new Error('receipt for an unknown message id')
+      },
+    })
+    smpp.connect()
+    return { name: 'smpp', adapter: smpp }
+  })
+  return new SmsProviderChain(providers)
 }

@@ -31,6 +31,8 @@ export interface ChannelRoute<M> {
   prepare(db: Db, deliveries: ClaimedDelivery[], alerts: Map<string, DispatchAlert>): Promise<Map<bigint, M | SendResult>>
   /** in the transaction that writes the accepted results */
   afterResults?(tx: Db, accepted: Outcome[]): Promise<void>
+  /** when the dispatcher stops: close the provider connections the route holds (SMPP) */
+  close?(): Promise<void>
 }
 
 export type DispatcherOptions = {
@@ -299,6 +301,12 @@ export class Dispatcher {
     for (const batch of await Promise.all(ahead)) {
       if (batch) await releaseDeliveries(this.prisma, batch.claim.token, batch.claim.deliveries.map((d) => d.id))
     }
+    await Promise.all(this.options.routes.map((r) => r.close?.()))
+  }
+
+  /** The channels this dispatcher can send on (the composer warns about the others). */
+  get channels(): string[] {
+    return this.options.routes.map((r) => r.adapter.channel)
   }
 }
 

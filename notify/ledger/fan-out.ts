@@ -7,10 +7,28 @@ import type { MultiPolygon, Polygon } from 'geojson'
 import type { PrismaClient } from '#generated/prisma/client.ts'
 import type { AlertSeverity } from '#generated/prisma/enums.ts'
 import type { AlertAreaGeometry } from '#notify/cap/alert-area.ts'
-import { selectAreaRecipientsBatch } from '#notify/targeting/select-area-recipients.ts'
+import { areaIndexes, selectAreaRecipientsBatch, type AreaIndex } from '#notify/targeting/select-area-recipients.ts'
 import { fanOutReferences, fanOutReferencesOnly, REFERENCES_SETTLED_SQL, stopSupersededFanOut, type ReferencingAlert } from './fan-out-references.ts'
 
 export const WEB_PUSH_CHANNEL = 'webpush'
+export const SMS_CHANNEL = 'sms'
+
+/** The channels targeted by area, in the order an alert is fanned out to them. */
+const AREA_CHANNELS = Object.keys(areaIndexes) as AreaIndex[]
+
+/**
+ * Where the fan-out of an alert stands: the area channel being selected and its index cursor,
+ * stored as "channel|cursor" in Alert.fanoutCursor (a cursor without "channel|" is the web push
+ * cursor of an alert fanned out before SMS existed).
+ */
+export function parseFanOutCursor(stored: string | null, channels: readonly AreaIndex[]): { channel: AreaIndex; cursor: string | null } {
+  const bar = stored?.indexOf('|') ?? -1
+  if (stored && bar > 0) {
+    const channel = stored.slice(0, bar) as AreaIndex
+    if (channels.includes(channel)) return { channel, cursor: stored.slice(bar + 1) || null }
+  }
+  return { channel: channels[0], cursor: stored && bar < 0 && channels[0] === WEB_PUSH_CHANNEL ? stored : null }
+}
 
 export type FanOutResult = { alertId: string; candidates: number; inserted: number; done: boolean }
 
@@ -28,9 +46,12 @@ export async function fanOutBatch(prisma: PrismaClient, options: { batchSize?: n
     const alert = alerts[0]
     // superseded meanwhile: stop; a Cancel (or an alert without an area channel): only who was reached
     if (alert.supersededAt) return stopSupersededFanOut(tx, alert.id)
-    if (alert.msgType === 'Cancel' || !alert.channels.includes(WEB_PUSH_CHANNEL)) return fanOutReferencesOnly(tx, alert)
-    // the spatial index (notify/targeting): recipients in the area, once per address, in batches
-    const selected = await selectAreaRecipientsBatch(tx, { area: alert.area as AlertAreaGeometry, severity: alert.severity, after: alert.fanoutCursor, batchSize })
+    const areaChannels = AREA_CHANNELS.filter((c) => alert.channels.includes(c))
+    if (alert.msgType === 'Cancel' || areaChannels.length === 0) return fanOutReferencesOnly(tx, alert)
+    // the spatial index of the channel (notify/targeting): recipients in the area, once per
+    // address, in batches; web push first, then SMS
+    const { channel, cursor } = parseFanOutCursor(alert.fanoutCursor, areaChannels)
+    const selected = await selectAreaRecipientsBatch(tx, { index: channel, area: alert.area as AlertAreaGeometry, severity: alert.severity, after: cursor, batchSize })
     const recipients = selected.recipients
     let inserted = 0
     if (recipients.length > 0) {
@@ -40,21 +61,27 @@ export async function fanOutBatch(prisma: PrismaClient, options: { batchSize?: n
            FROM json_array_elements_text($3::json) AS r
          ON CONFLICT ("alertId", "channel", "recipientKey") DO NOTHING`,
         alert.id,
-        WEB_PUSH_CHANNEL,
+        channel,
         JSON.stringify(recipients),
       )
     }
-    let done = selected.done
-    if (done) {
-      // an Update also reaches everyone the alerts it refers to reached (decision 008)
-      const reached = await fanOutReferences(tx, alert)
-      inserted += reached.inserted
-      done = reached.ready
+    let done = false
+    let nextCursor = `${channel}|${selected.cursor ?? ''}`
+    if (selected.done) {
+      const next = areaChannels[areaChannels.indexOf(channel) + 1]
+      if (next) {
+        nextCursor = `${next}|`
+      } else {
+        // an Update also reaches everyone the alerts it refers to reached (decision 008)
+        const reached = await fanOutReferences(tx, alert)
+        inserted += reached.inserted
+        done = reached.ready
+      }
     }
     await tx.$executeRawUnsafe(
       `UPDATE "Alert" SET "fanoutCursor" = $2, "fanoutDoneAt" = CASE WHEN $3::boolean THEN now() END WHERE "id" = $1`,
       alert.id,
-      selected.cursor,
+      nextCursor,
       done,
     )
     return { alertId: alert.id, candidates: selected.candidates, inserted, done }

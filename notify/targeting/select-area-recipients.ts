@@ -38,7 +38,20 @@ export type AreaRecipientsBatch = {
   tested: number
 }
 
+/**
+ * The subscriber kinds that are targeted by area, and their place index tables (the same grid,
+ * each kept by a trigger on its subscription table): web push browsers and SMS numbers.
+ */
+export const areaIndexes = { webpush: 'SubscriptionPlace', sms: 'SmsSubscriptionPlace' } as const
+export type AreaIndex = keyof typeof areaIndexes
+
+export function isAreaIndex(channel: string): channel is AreaIndex {
+  return Object.hasOwn(areaIndexes, channel)
+}
+
 export type SelectOptions = {
+  /** whose places: web push subscriptions (default) or SMS subscriptions */
+  index?: AreaIndex
   area: AlertAreaGeometry
   severity: AlertSeverity
   /** cursor of the previous batch; null or absent: from the start */
@@ -84,6 +97,7 @@ type PlaceRow = { id: string; idx: number; cell: number; lng: number; lat: numbe
 /** One batch of recipients after `after` (null: from the start). */
 export async function selectAreaRecipientsBatch(db: Db, options: SelectOptions): Promise<AreaRecipientsBatch> {
   const batchSize = options.batchSize ?? 2000
+  const table = areaIndexes[options.index ?? 'webpush']
   const plan = planFor(options.area)
   const cursor = parseCursor(options.after)
   // the ranges from the cursor's cell on; the cursor's own range starts at its cell, and only there
@@ -103,7 +117,7 @@ export async function selectAreaRecipientsBatch(db: Db, options: SelectOptions):
        FROM json_to_recordset($1::json) AS r("lo" bigint, "hi" bigint, "inside" boolean, "first" boolean)
       CROSS JOIN LATERAL (
         SELECT p."subscriptionId", p."idx", p."cell", p."lng", p."lat", p."placeCount"
-          FROM "SubscriptionPlace" p
+          FROM "${table}" p
          WHERE p."cell" BETWEEN r."lo" AND r."hi"
            AND (NOT r."first" OR p."cell" > $2::bigint OR (p."subscriptionId", p."idx") > ($3::text, $4::int))
            AND p."lng" BETWEEN $5 AND $6 AND p."lat" BETWEEN $7 AND $8 ${severityFilter} ${skip}
@@ -134,7 +148,7 @@ export async function selectAreaRecipientsBatch(db: Db, options: SelectOptions):
   const earlierHit = new Set<string>()
   if (multi.length > 0) {
     const places = await db.$queryRawUnsafe<{ id: string; idx: number; cell: number; lng: number; lat: number }[]>(
-      `SELECT "subscriptionId" AS "id", "idx", "cell"::int AS "cell", "lng", "lat" FROM "SubscriptionPlace"
+      `SELECT "subscriptionId" AS "id", "idx", "cell"::int AS "cell", "lng", "lat" FROM "${table}"
         WHERE "subscriptionId" = ANY($1::text[])`,
       multi,
     )
@@ -170,13 +184,13 @@ function severitySql(severity: AlertSeverity): string {
  * How many subscriptions with ONE place lie in the area's INSIDE cells and want the severity —
  * counted by the database from the index, no test needed (the rest: skipInsideSingles batches).
  */
-export async function countInsideSingles(db: Db, options: { area: AlertAreaGeometry; severity: AlertSeverity }): Promise<number> {
+export async function countInsideSingles(db: Db, options: { index?: AreaIndex; area: AlertAreaGeometry; severity: AlertSeverity }): Promise<number> {
   const inside = planFor(options.area).ranges.filter((r) => r.inside)
   if (inside.length === 0) return 0
   const [row] = await db.$queryRawUnsafe<{ n: number }[]>(
     `SELECT count(*)::int AS "n"
        FROM json_to_recordset($1::json) AS r("lo" bigint, "hi" bigint)
-       JOIN "SubscriptionPlace" p ON p."cell" BETWEEN r."lo" AND r."hi"
+       JOIN "${areaIndexes[options.index ?? 'webpush']}" p ON p."cell" BETWEEN r."lo" AND r."hi"
       WHERE p."placeCount" = 1 ${severitySql(options.severity)}`,
     JSON.stringify(inside.map(({ lo, hi }) => ({ lo, hi }))),
   )

@@ -57,7 +57,7 @@ export class BackupError extends Error {
 const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`
 
 /** Tables the database derives itself (a trigger fills them when their source rows are restored). */
-const DERIVED_TABLES = ['SubscriptionPlace', 'StockBalance']
+const DERIVED_TABLES = ['SubscriptionPlace', 'SmsSubscriptionPlace', 'StockBalance']
 
 async function tableNames(tx: Tx): Promise<string[]> {
   const rows = await tx.$queryRawUnsafe<{ name: string }[]>(

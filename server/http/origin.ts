@@ -44,10 +44,25 @@ export function isBearerTokenRequest(req: Pick<Request, 'path' | 'get'>): boolea
   )
 }
 
+/**
+ * Webhooks authorised by a signature over the body (the SMS gateway's delivery receipts and
+ * replies, decision 013): like a bearer token, a custom header that a foreign page cannot make a
+ * browser send without a preflight, and no cookie. The route itself checks the signature.
+ */
+export const signedWebhookPaths: ReadonlyMap<string, string> = new Map([
+  ['/api/sms/receipts', 'x-sms-signature'],
+  ['/api/sms/inbound', 'x-sms-signature'],
+])
+
+export function isSignedWebhookRequest(req: Pick<Request, 'path' | 'get'>): boolean {
+  const header = signedWebhookPaths.get(req.path)
+  return header !== undefined && /^sha256=[0-9a-f]{64}$/i.test(req.get(header) ?? '') && req.get('cookie') === undefined
+}
+
 export function originCheck(options: OriginOptions) {
   return (req: Request, res: Response, next: NextFunction) => {
     if (SAFE_METHODS.has(req.method)) return next()
-    if (isBearerTokenRequest(req)) return next()
+    if (isBearerTokenRequest(req) || isSignedWebhookRequest(req)) return next()
     // With PUBLIC_URL set only that origin counts (a DNS-rebinding page cannot pose as us);
     // without it, the origin the request was addressed to.
     const allowed = options.publicOrigin

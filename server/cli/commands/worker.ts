@@ -10,6 +10,7 @@
 import type https from 'node:https'
 import type { PrismaClient } from '#generated/prisma/client.ts'
 import { buildDispatcher } from '#notify/dispatch/build-dispatcher.ts'
+import type { SmsConfig } from '#notify/channels/sms/sms-providers.ts'
 import type { DispatcherOptions } from '#notify/dispatch/dispatcher.ts'
 import { parseEnv } from '../../env.ts'
 import { UsageError } from '../main.ts'
@@ -30,6 +31,10 @@ export type RunWorkerOptions = WorkerOptions & {
   vapidSubject: string
   /** push services the worker may POST to (server/env.ts PUSH_SERVICE_HOSTS) */
   pushServiceHosts: readonly string[]
+  /** SMS providers (server/env.ts SMS_*, SMPP_URL); none: SMS deliveries wait */
+  sms?: SmsConfig
+  /** PUBLIC_URL: links in SMS texts, the SMS gateway's receipt callback */
+  publicUrl?: string
   /** resolves when the worker should stop (SIGTERM); not used with drain */
   stopSignal: Promise<string>
   print?: (line: string) => void
@@ -43,7 +48,7 @@ export type RunWorkerOptions = WorkerOptions & {
 /** Run until stopped (or drained). Returns the exit code. */
 export async function runWorker(options: RunWorkerOptions): Promise<number> {
   const print = options.print ?? console.log
-  const dispatcher = await buildDispatcher({ prisma: options.prisma, vapidSubject: options.vapidSubject, pushServiceHosts: options.pushServiceHosts, tuning: options.tuning, agent: options.agent })
+  const dispatcher = await buildDispatcher({ prisma: options.prisma, vapidSubject: options.vapidSubject, pushServiceHosts: options.pushServiceHosts, sms: options.sms, publicUrl: options.publicUrl, tuning: options.tuning, agent: options.agent })
   if (options.drain) {
     print(`worker ${dispatcher.id}: draining`)
     await dispatcher.drain({ timeoutMs: options.drainTimeoutMs ?? 60 * 60_000, idleMs: 200 })
@@ -71,6 +76,6 @@ export async function run(args: string[]): Promise<number> {
     if (db.via === 'embedded' && !options.drain) {
       console.log('Note: the Sargs server is not running; this worker holds the embedded database until it stops.')
     }
-    return runWorker({ ...options, prisma: db.prisma, vapidSubject: env.vapidSubject, pushServiceHosts: env.pushServiceHosts, stopSignal })
+    return runWorker({ ...options, prisma: db.prisma, vapidSubject: env.vapidSubject, pushServiceHosts: env.pushServiceHosts, sms: env.sms, publicUrl: env.publicUrl, stopSignal })
   })
 }

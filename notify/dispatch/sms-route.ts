@@ -1,0 +1,78 @@
+// SMS deliveries: the subscriber's number and languages, the alert's SMS text in the first of
+// those languages the alert has (render-sms.ts: what the composer previewed is what is sent).
+// Afterwards a dead number (the provider says it does not exist) removes the subscription and
+// cancels its pending deliveries, like a web push 410; a success stamps lastSuccessAt.
+//
+// The delivery's recipientKey is the SmsSubscription id: the number itself never enters the
+// ledger, the delivery report or a log line.
+import type { ChannelAdapter, SendResult } from '#notify/channels/contract.ts'
+import type { SmsMessage } from '#notify/channels/sms/http-gateway.ts'
+import type { ClaimedDelivery } from '#notify/ledger/claim.ts'
+import type { Outcome } from '#notify/ledger/complete.ts'
+import type { Db } from '#notify/ledger/db.ts'
+import { SMS_CHANNEL } from '#notify/ledger/fan-out.ts'
+import type { ChannelRoute, DispatchAlert } from './dispatcher.ts'
+import { renderSms } from './render-sms.ts'
+
+export type SmsRouteOptions = {
+  /** sends on channel 'sms' (an HttpSmsGatewayAdapter, an SMPP adapter or a fallback chain) */
+  adapter: ChannelAdapter<SmsMessage>
+  /** the public origin for the link to the alert page (PUBLIC_URL); no link when absent */
+  baseUrl?: string
+}
+
+export function smsRoute(options: SmsRouteOptions): ChannelRoute<SmsMessage> {
+  const { adapter } = options
+  if (adapter.channel !== SMS_CHANNEL) throw new Error(`smsRoute: the adapter sends on '${adapter.channel}', not '${SMS_CHANNEL}'`)
+  return {
+    adapter,
+    close: async () => (adapter as { close?: () => Promise<void> }).close?.(),
+    async prepare(db: Db, deliveries: ClaimedDelivery[], alerts: Map<string, DispatchAlert>) {
+      const ids = [...new Set(deliveries.map((d) => d.recipientKey))]
+      const subscriptions = await db.$queryRawUnsafe<{ id: string; phone: string; languages: string[] }[]>(
+        `SELECT "id", "phone", "languages" FROM "SmsSubscription" WHERE "id" IN (SELECT json_array_elements_text($1::json))`,
+        JSON.stringify(ids),
+      )
+      const byId = new Map(subscriptions.map((s) => [s.id, s]))
+      const rendered = new Map<string, string>()
+      const out = new Map<bigint, SmsMessage | SendResult>()
+      for (const delivery of deliveries) {
+        const subscription = byId.get(delivery.recipientKey)
+        const alert = alerts.get(delivery.alertId)
+        if (!subscription || !alert) {
+          out.set(delivery.id, { kind: 'permanent', deadAddress: false, reason: subscription ? 'alert missing' : 'unsubscribed' })
+          continue
+        }
+        const key = `${alert.id}\n${subscription.languages.join(',')}`
+        let text = rendered.get(key)
+        if (text === undefined) {
+          text = renderSms(alert.payload, subscription.languages, { baseUrl: options.baseUrl }).text
+          rendered.set(key, text)
+        }
+        out.set(delivery.id, { to: subscription.phone, text })
+      }
+      return out
+    },
+    async afterResults(tx: Db, accepted: Outcome[]) {
+      const dead = accepted.filter((o) => o.result.kind === 'permanent' && o.result.deadAddress && !o.exercise).map((o) => o.delivery.recipientKey)
+      const sent = accepted.filter((o) => o.result.kind === 'sent' && !o.exercise).map((o) => o.delivery.recipientKey)
+      if (dead.length > 0) {
+        await tx.$executeRawUnsafe(
+          `UPDATE "Delivery" SET "status" = 'CANCELLED', "lastError" = 'number does not exist', "updatedAt" = now()
+            WHERE "channel" = $1 AND "status" = 'PENDING' AND "recipientKey" IN (SELECT json_array_elements_text($2::json))`,
+          SMS_CHANNEL,
+          JSON.stringify(dead),
+        )
+        await tx.$executeRawUnsafe(`DELETE FROM "SmsSubscription" WHERE "id" IN (SELECT json_array_elements_text($1::json))`, JSON.stringify(dead))
+      }
+      if (sent.length > 0) {
+        await tx.$executeRawUnsafe(
+          `UPDATE "SmsSubscription" SET "lastSuccessAt" = now()
+            WHERE "id" IN (SELECT json_array_elements_text($1::json))
+              AND ("lastSuccessAt" IS NULL OR "lastSuccessAt" < now() - interval '1 minute')`,
+          JSON.stringify(sent),
+        )
+      }
+    },
+  }
+}
