@@ -113,7 +113,7 @@ function checkKeys(value: unknown, errors: Record<string, string>): { p256dh: st
   return { p256dh: p256dh!.toString('base64url'), auth: auth.toString('base64url') }
 }
 
-function checkPlaces(value: unknown, boundary: PolygonalGeometry, errors: Record<string, string>): Position[] | undefined {
+export function checkPlaces(value: unknown, boundary: PolygonalGeometry, errors: Record<string, string>): Position[] | undefined {
   if (!Array.isArray(value) || value.length === 0) {
     errors.places = Array.isArray(value) || value === undefined ? E.placesRequired : E.placeInvalid
     return undefined
@@ -156,7 +156,7 @@ function checkPlaces(value: unknown, boundary: PolygonalGeometry, errors: Record
   return ok ? out : undefined
 }
 
-function checkLanguages(value: unknown, errors: Record<string, string>): SubscriptionLanguage[] | undefined {
+export function checkLanguages(value: unknown, errors: Record<string, string>): SubscriptionLanguage[] | undefined {
   if (value === undefined) return ['lv']
   if (!Array.isArray(value) || value.length === 0) {
     errors.languages = E.languagesRequired
@@ -177,7 +177,7 @@ function checkLanguages(value: unknown, errors: Record<string, string>): Subscri
   return out
 }
 
-function checkSeverity(value: unknown, errors: Record<string, string>): SubscriptionSeverity | undefined {
+export function checkSeverity(value: unknown, errors: Record<string, string>): SubscriptionSeverity | undefined {
   if (value === undefined) return 'Minor'
   if (!(subscriptionSeverities as readonly unknown[]).includes(value)) {
     errors.minSeverity = E.severityInvalid
