@@ -2,6 +2,8 @@
 // server or the CLI. Kept on globalThis so that the Remix server bundle and the server entry,
 // which each load their own copy of this module, see the same instances.
 import type { PrismaClient } from '#generated/prisma/client.ts'
+import type { ChannelAdapter } from '#notify/channels/contract.ts'
+import type { SmsMessage } from '#notify/channels/sms/http-gateway.ts'
 
 export type RealtimePublisher = {
   /** Publish an event to a room; returns the stored event id. */
@@ -18,6 +20,8 @@ export type Runtime = {
   prisma: PrismaClient
   realtime?: RealtimePublisher
   dispatcher?: DispatcherHandle
+  /** sends residents' confirmation codes (the SMS providers), when SMS is configured */
+  smsSender?: ChannelAdapter<SmsMessage>
 }
 
 const KEY = Symbol.for('sargs.runtime')

@@ -3,7 +3,7 @@
 import { setRuntime } from '#domain/runtime.ts'
 import { seedDemo } from '#domain/demo/seed-demo.ts'
 import { pruneAuthTables } from '#domain/auth/prune-auth-tables.ts'
-import { buildDispatcher } from '#notify/dispatch/build-dispatcher.ts'
+import { buildDispatcher, buildSmsProviders } from '#notify/dispatch/build-dispatcher.ts'
 import { createHttpApp } from './app.ts'
 import { openDatabase } from './db/open.ts'
 import { ConfigError, parseEnv } from './env.ts'
@@ -44,7 +44,9 @@ async function main() {
   })
   // the notification dispatcher runs here unless WORKER=off (then only in `sargs worker` processes)
   const dispatcher = env.worker === 'inline' ? await buildDispatcher({ prisma: db.prisma, vapidSubject: env.vapidSubject, pushServiceHosts: env.pushServiceHosts, sms: env.sms, publicUrl: env.publicUrl }) : undefined
-  setRuntime({ prisma: db.prisma, realtime: realtime.publisher, ...(dispatcher ? { dispatcher } : {}) })
+  // residents' confirmation codes go out from this process, whether or not it runs the dispatcher
+  const smsSender = env.sms ? buildSmsProviders({ prisma: db.prisma, sms: env.sms, publicUrl: env.publicUrl }) : undefined
+  setRuntime({ prisma: db.prisma, realtime: realtime.publisher, ...(dispatcher ? { dispatcher } : {}), ...(smsSender ? { smsSender } : {}) })
   dispatcher?.start()
   if (realtime.health) Object.assign(dependencies, { redis: { check: realtime.health, required: true } })
   // live delivery progress of alerts going out, published from the ledger (one node publishes)
@@ -74,6 +76,7 @@ async function main() {
     clearInterval(prune)
     // in-flight sends finish or are released before the database closes
     await dispatcher?.stop().catch((error: unknown) => console.error('stopping the dispatcher failed:', error))
+    await smsSender?.close().catch((error: unknown) => console.error('closing the SMS providers failed:', error))
     await progressTicker.stop().catch((error: unknown) => console.error('stopping the progress ticker failed:', error))
     await realtime.close()
     await new Promise<void>((resolve) => server.close(() => resolve()))

@@ -3,6 +3,7 @@
 // keep-alive HTTPS agent, SMS through the configured providers (HTTP gateway and/or SMPP, the
 // second a fallback: decision 018), and the exercise sink for every alert that is not Actual.
 import https from 'node:https'
+import { handleSmsReply } from '#domain/sms/receive-sms-reply.ts'
 import type { PrismaClient } from '#generated/prisma/client.ts'
 import { HttpSmsGatewayAdapter } from '#notify/channels/sms/http-gateway.ts'
 import { SmsProviderChain, type SmsConfig, type SmsProvider } from '#notify/channels/sms/sms-providers.ts'
@@ -42,7 +43,7 @@ export async function buildDispatcher(options: BuildDispatcherOptions): Promise<
     pushServiceHosts: options.pushServiceHosts,
   })
   const routes = [webPushRoute(adapter) as ChannelRoute<unknown>]
-  if (options.sms) routes.push(smsRoute({ adapter: smsProviders(options), baseUrl: options.publicUrl }) as ChannelRoute<unknown>)
+  if (options.sms) routes.push(smsRoute({ adapter: buildSmsProviders(options), baseUrl: options.publicUrl }) as ChannelRoute<unknown>)
   return new Dispatcher({
     prisma: options.prisma,
     routes,
@@ -51,9 +52,13 @@ export async function buildDispatcher(options: BuildDispatcherOptions): Promise<
   })
 }
 
-/** The configured SMS providers in order, as one adapter on channel 'sms'. */
-function smsProviders(options: BuildDispatcherOptions): SmsProviderChain {
-  const sms = options.sms!
+/**
+ * The configured SMS providers in order, as one adapter on channel 'sms' (the dispatcher's; the web
+ * process builds one of its own for residents' confirmation codes). SMPP receipts go to the ledger.
+ */
+export function buildSmsProviders(options: Pick<BuildDispatcherOptions, 'prisma' | 'sms' | 'publicUrl' | 'smsAgent'>): SmsProviderChain {
+  const sms = options.sms
+  if (!sms) throw new Error('buildSmsProviders: SMS is not configured')
   const providers = sms.providers.map((p): SmsProvider => {
     if (p.name === 'http') {
       // receipts need both a public address the gateway can reach and the shared secret
@@ -74,6 +79,10 @@ function smsProviders(options: BuildDispatcherOptions): SmsProviderChain {
       // an unknown id (the result is not written yet) is refused, so the SMSC offers it again
       onReceipt: async (receipt) => {
         if ((await applySmppReceipt(options.prisma, receipt)) === 'unknown') throw new Error('receipt for an unknown message id')
+      },
+      // a resident's STOP reply unsubscribes the number
+      onInbound: async (message) => {
+        await handleSmsReply({ prisma: options.prisma, from: message.from, text: message.text })
       },
     })
     smpp.connect()

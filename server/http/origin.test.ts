@@ -149,6 +149,36 @@ describe('Origin check', () => {
     })
   })
 
+  describe('signed SMS webhooks (POST /api/sms/receipts, /api/sms/inbound)', () => {
+    async function startHooks() {
+      const app = express()
+      app.use(originCheck({ trustProxy: false, publicOrigin: 'https://sargs.jelgava.lv' }))
+      app.all(['/api/sms/receipts', '/api/sms/inbound', '/api/sms/subscriptions', '/thing'], (req, res) => {
+        res.status(200).type('text/plain').send(`reached ${req.path}`)
+      })
+      server = await listen(app)
+      return server
+    }
+    const signed = { 'x-sms-signature': `sha256=${'ab'.repeat(32)}` }
+
+    it('lets a signed POST without cookie through to the two webhook paths only (the route checks the signature)', async () => {
+      const { port } = await startHooks()
+      for (const path of ['/api/sms/receipts', '/api/sms/inbound']) {
+        expect((await rawRequest({ port, method: 'POST', path, headers: signed })).status, path).toBe(200)
+      }
+      for (const path of ['/api/sms/subscriptions', '/thing']) {
+        expect((await rawRequest({ port, method: 'POST', path, headers: signed })).status, path).toBe(403)
+      }
+    })
+
+    it('no signature header, a malformed one, or any cookie: Origin-checked as always', async () => {
+      const { port } = await startHooks()
+      for (const headers of [{}, { 'x-sms-signature': 'sha256=xyz' }, { 'x-sms-signature': 'abc' }, { ...signed, cookie: 'sargs_session=abc' }]) {
+        expect((await rawRequest({ port, method: 'POST', path: '/api/sms/receipts', headers })).status, JSON.stringify(headers)).toBe(403)
+      }
+    })
+  })
+
   describe('bearer-token machine API (POST /api/cap)', () => {
     async function startCap() {
       const app = express()
