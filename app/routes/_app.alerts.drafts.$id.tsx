@@ -1,4 +1,5 @@
-// One alert draft: its preview (recipients per channel, what each language shows on the phone),
+// One alert draft: its preview (recipients per chosen channel, whether this server can send on it,
+// what each language shows on the phone, the exact SMS text with its encoding and parts),
 // where it stands with approval, and the actions — edit (intent=save), submit for approval,
 // approve or reject (a second staff member), issue with the area's name typed, discard. After
 // issuing, the alert's progress page (/alerts/<id>/progress).
@@ -14,6 +15,7 @@ import { getAlertDraft } from '#domain/alerts/get-alert-draft.ts'
 import { issueAlertDraft } from '#domain/alerts/issue-alert-draft.ts'
 import { listReferenceableAlerts } from '#domain/alerts/list-referenceable-alerts.ts'
 import { draftIdentity, loadComposerContext } from '#domain/alerts/load-composer-context.ts'
+import { previewAlertIdentifier } from '#domain/alerts/new-alert-identity.ts'
 import { previewAlert, type AlertPreview } from '#domain/alerts/preview-alert-draft.ts'
 import { rejectAlertDraft } from '#domain/alerts/reject-alert-draft.ts'
 import { saveAlertDraft } from '#domain/alerts/save-alert-draft.ts'
@@ -38,17 +40,20 @@ import { RouteErrorCard } from '~/components/route-error'
 export const links = mapLinks
 export const meta: MetaFunction = () => [{ title: 'Sargs' }]
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export async function loader({ request, params, context: appContext }: LoaderFunctionArgs) {
   const user = await requireUserWithPermission(request, 'create:alert:exercise')
   const db = prisma()
   const actor = userActor(user)
   const draft = await getAlertDraft({ prisma: db, actor, id: params.id ?? '' }).catch(asHttpError)
   if (draft.state === 'ISSUED' && draft.alertId) throw redirect(`/alerts/${draft.alertId}/progress`)
   const context = await loadComposerContext({ prisma: db, territoryId: draft.territoryId }).catch(asHttpError)
-  const values = composerValuesOf(draft.payload)
-  const checked = validateDraftPayload({ payload: draft.payload, identity: draftIdentity(context.territory, new Date()), boundary: context.territory.boundary })
+  const values = composerValuesOf(draft.payload, draft.channels)
+  const identity = draftIdentity(context.territory, new Date())
+  const checked = validateDraftPayload({ payload: draft.payload, identity, boundary: context.territory.boundary, channels: draft.channels })
+  const publicBaseUrl = appContext.publicUrl ?? null
   let preview: AlertPreview | null = null
-  if (checked.alert) preview = await previewAlert({ prisma: db, alert: checked.alert, channels: draft.channels, territoryId: draft.territoryId })
+  // configuredChannels: web push only until the dispatcher reports its adapters
+  if (checked.alert) preview = await previewAlert({ prisma: db, alert: checked.alert, channels: draft.channels, territoryId: draft.territoryId, publicBaseUrl })
   const referenceable = await listReferenceableAlerts({ prisma: db, territoryId: draft.territoryId, language: await getLanguage(request) })
   return {
     draft,
@@ -60,6 +65,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     namedAreas: context.namedAreas.map((a) => ({ id: a.id, name: a.name })),
     referenceable: referenceable.filter((r) => r.status === 'Exercise' || can(user.role, 'create:alert:any')),
     mayIssueReal: can(user.role, 'create:alert:any'),
+    smsLink: { baseUrl: publicBaseUrl, identifier: previewAlertIdentifier(context.territory.slug) },
     ...composeMapData({ ...context, area: values.area, namedAreaIds: values.namedAreaIds, label: draft.areaName }),
   }
 }
@@ -75,7 +81,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   try {
     switch (intent) {
       case 'save':
-        await saveAlertDraft({ ...options, values })
+        // the checkbox group: none ticked sends nothing, which is a choice to refuse
+        await saveAlertDraft({ ...options, values, channels: values.channels ?? [] })
         return redirect(`/alerts/drafts/${options.id}`)
       case 'submit':
         await submitAlertDraft(options)
@@ -166,6 +173,7 @@ export default function AlertDraft() {
               submitting={navigation.state === 'submitting'}
               submitLabel={t('compose.saveAndPreview')}
               intent="save"
+              smsLink={data.smsLink}
             />
           </details>
         ) : (

@@ -1,6 +1,7 @@
 // Composing an alert: from scratch, from a template (?template=&phenomenon=&shelter=&area=), or
 // as an Update / Cancel / all-clear of an alert in force (?references=<alertId>[&msgType=Cancel]).
-// Saving validates the whole alert and opens the draft with its preview.
+// The operator chooses the channels (default web push and SMS) and may shorten the SMS text per
+// language. Saving validates the whole alert and opens the draft with its preview.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { redirect } from '@remix-run/node'
 import { useActionData, useLoaderData, useNavigation, useRouteLoaderData } from '@remix-run/react'
@@ -11,6 +12,7 @@ import { can } from '#domain/auth/policy.ts'
 import type { ComposerValues } from '#domain/alerts/composer-fields.ts'
 import { listReferenceableAlerts } from '#domain/alerts/list-referenceable-alerts.ts'
 import { loadComposerContext } from '#domain/alerts/load-composer-context.ts'
+import { previewAlertIdentifier } from '#domain/alerts/new-alert-identity.ts'
 import { prefillComposer, type ComposerPrefill } from '#domain/alerts/prefill-composer.ts'
 import { saveAlertDraft } from '#domain/alerts/save-alert-draft.ts'
 import { prisma } from '#domain/runtime.ts'
@@ -29,7 +31,7 @@ import { RouteErrorCard } from '~/components/route-error'
 export const links = mapLinks
 export const meta: MetaFunction = () => [{ title: 'Sargs' }]
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export async function loader({ request, context: appContext }: LoaderFunctionArgs) {
   const user = await requireUserWithPermission(request, 'create:alert:exercise')
   const url = new URL(request.url)
   const q = (name: string) => url.searchParams.get(name)
@@ -57,6 +59,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     namedAreas: context.namedAreas.map((a) => ({ id: a.id, name: a.name })),
     referenceable: referenceable.filter((r) => r.status === 'Exercise' || can(user.role, 'create:alert:any')),
     mayIssueReal: can(user.role, 'create:alert:any'),
+    smsLink: { baseUrl: appContext.publicUrl ?? null, identifier: previewAlertIdentifier(context.territory.slug) },
     ...map,
   }
 }
@@ -65,7 +68,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUserWithPermission(request, 'create:alert:exercise')
   const values = formToObject(await request.formData())
   try {
-    const { id } = await saveAlertDraft({ prisma: prisma(), actor: userActor(user, clientIp(context)), values })
+    // the checkbox group: none ticked sends nothing, which is a choice to refuse
+    const { id } = await saveAlertDraft({ prisma: prisma(), actor: userActor(user, clientIp(context)), values, channels: values.channels ?? [] })
     return redirect(`/alerts/drafts/${id}`)
   } catch (error) {
     const fields = appErrorFields(error)
@@ -107,6 +111,7 @@ export default function NewAlert() {
           drawn={drawn}
           submitting={navigation.state === 'submitting'}
           submitLabel={t('compose.saveAndPreview')}
+          smsLink={data.smsLink}
         />
       </aside>
     </div>

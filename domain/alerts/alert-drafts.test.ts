@@ -7,6 +7,9 @@ import type { PrismaClient } from '#generated/prisma/client.ts'
 import type { Actor } from '#domain/auth/actor.ts'
 import { AppError, isAppError } from '#domain/errors.ts'
 import { createStaff, demoTerritory } from '#domain/incidents/test-support.ts'
+import { capSchemaErrors } from '#notify/cap/cap-schema.test-support.ts'
+import { toXml } from '#notify/cap/to-xml.ts'
+import type { CapAlert } from '#notify/cap/types.ts'
 import { describeEachBackend, useTestDatabase } from '#tests/db.ts'
 import { approveAlertDraft } from './approve-alert-draft.ts'
 import { composeAlert } from './compose-alert.ts'
@@ -347,6 +350,8 @@ describeEachBackend('alert composer', (backend) => {
     const issued = await issueAlertDraft({ prisma, actor: operator, id, confirmation: 'Lielupes krasts' })
     const alert = await prisma.alert.findUniqueOrThrow({ where: { id: issued.alertId } })
     expect(alert.channels).toEqual(['webpush', 'sms'])
+    // still CAP 1.2 by the OASIS schema
+    expect(await capSchemaErrors([toXml(alert.payload as unknown as CapAlert)])).toEqual([[]])
     const info = (alert.payload as { info: { language: string; parameter: unknown[] }[] }).info
     expect(info.map((i) => [i.language, i.parameter])).toEqual([
       ['lv-LV', [{ valueName: 'SARGS_SMS', value: shortLv }]],

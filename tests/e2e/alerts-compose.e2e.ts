@@ -1,15 +1,20 @@
 // Composing and issuing an alert in Chromium: an operator starts from a template, picks the area,
-// sees the recipients per channel and what each language shows on the phone, and issues it with
-// the area's name typed (a wrong name is refused next to the input). With approval on, the
-// operator draws the area and submits; a commission member approves; the operator issues.
-// Screenshots of the composer, the preview and the approval in lv, en and ru.
+// chooses the channels (none is refused), shortens the Latvian SMS text while its encoding and
+// part count follow the typing, sees the recipients per channel, what each language shows on the
+// phone and the exact SMS with its parts (SMS not configured on this server: said, not blocked),
+// and issues it with the area's name typed (a wrong name is refused next to the input); the issued
+// CAP carries the SMS text as parameter SARGS_SMS. With approval on, the operator draws the area
+// and submits; a commission member approves; the operator issues.
+// Screenshots of the composer (also its channels and SMS text), the preview (also its SMS part)
+// and the approval in lv, en and ru.
 import type { Page } from 'playwright-core'
 import type { Browser } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { REQUIRE_APPROVAL_SETTING } from '#domain/alerts/issue-cap-alert.ts'
 import type { PrismaClient } from '#generated/prisma/client.ts'
+import { capSchemaErrors } from '#notify/cap/cap-schema.test-support.ts'
 import { startApp, type RunningApp } from '#tests/support/app.ts'
-import { hydrated, launchChromium, pageTracker, screenshot, waitForLive } from '#tests/support/browser.ts'
+import { failedRequest, hydrated, launchChromium, pageTracker, screenshot, waitForLive } from '#tests/support/browser.ts'
 import { browserCookie, createSignedInUser, type TestSession } from '#tests/support/sessions.ts'
 
 const languages = ['lv', 'en', 'ru'] as const
@@ -85,7 +90,7 @@ afterAll(async () => {
 describe('composing and issuing an alert', () => {
   it('an operator composes from a template, sees counts and previews, and issues with the area name typed', { timeout: 300_000 }, async () => {
     const { page, expectErrors } = await newPage(operator)
-    expectErrors(/^console\.error: Failed to load resource: the server responded with a status of 422 .*\/alerts\/drafts\/[\w-]+\.data/)
+    expectErrors(/^console\.error: Failed to load resource: the server responded with a status of 422 .*\/alerts\/drafts\/[\w-]+\.data/, failedRequest(422, '/alerts/new.data'))
     await page.goto(`${app.url}/alerts/new?lng=lv`)
     await mapReady(page)
     // the template picker (a GET form) fills every language
@@ -95,9 +100,35 @@ describe('composing and issuing an alert', () => {
     await expect.poll(() => page.locator('input[name="lv.headline"]').inputValue()).toBe('Plūdu draudi: Centrs')
     expect(await page.locator('input[name="ru.headline"]').inputValue()).toBe('Угроза наводнения: Centrs')
     await page.getByTestId('named-area').and(page.locator(`[value="${(await prisma.namedArea.findFirstOrThrow({ where: { name: 'Centrs' } })).id}"]`)).check()
+
+    // channels: web push and SMS by default; with none chosen the form says so next to the choice
+    expect(await page.getByTestId('channel-webpush').isChecked()).toBe(true)
+    expect(await page.getByTestId('channel-sms').isChecked()).toBe(true)
+    await page.getByTestId('channel-webpush').uncheck()
+    await page.getByTestId('channel-sms').uncheck()
+    await expect.poll(() => page.getByTestId('sms-field-lv').isVisible()).toBe(false)
+    const drafts = await prisma.alertDraft.count()
+    await page.getByTestId('compose-submit').click()
+    await page.getByTestId('channels-error').waitFor()
+    expect(await prisma.alertDraft.count()).toBe(drafts)
+    await page.getByTestId('channel-webpush').check()
+    await page.getByTestId('channel-sms').check()
+
+    // the SMS text: empty sends headline + what to do (the placeholder); a shorter Latvian one is
+    // counted as it is typed
+    const smsLv = page.locator('textarea[name="lv.sms"]')
+    await smsLv.waitFor()
+    expect(await page.locator('textarea[name="en.sms"]').getAttribute('placeholder')).toMatch(/^Flood risk: Centrs\n\S/)
+    expect(await page.getByTestId('sms-count-lv').getAttribute('data-encoding')).toBe('UCS-2')
+    const shortLv = 'Plūdu draudi Centrā. Dokumentus pārceliet augstāk.'
+    await smsLv.fill(shortLv)
+    await expect.poll(() => page.getByTestId('sms-count-lv').getAttribute('data-left')).toBe(String(70 - shortLv.length))
+    expect(await page.getByTestId('sms-count-lv').getAttribute('data-parts')).toBe('1')
+    expect(await page.getByTestId('sms-count-lv-ucs2').textContent()).toContain('ū')
     await (await hydrated(page.getByTestId('compose-submit'))).click()
     await page.waitForURL(/\/alerts\/drafts\//)
     const draftId = new URL(page.url()).pathname.split('/').pop()!
+    expect((await prisma.alertDraft.findUniqueOrThrow({ where: { id: draftId } })).channels).toEqual(['webpush', 'sms'])
 
     // the preview: recipients per channel, and each language as the phone shows it
     await page.getByTestId('compose-preview').waitFor()
@@ -106,6 +137,15 @@ describe('composing and issuing an alert', () => {
     expect(await phone('lv').getByTestId('phone-title').textContent()).toBe('Plūdu draudi: Centrs')
     expect(await phone('en').getByTestId('phone-title').textContent()).toBe('Flood risk: Centrs')
     expect(await phone('ru').getByTestId('phone-body').textContent()).toContain('Ожидается подъём уровня воды')
+    // the SMS exactly as sent, its encoding and parts; SMS is not configured here, issuing still allowed
+    expect(await page.getByTestId('recipients-sms').getAttribute('data-count')).toMatch(/^\d+$/)
+    expect(await page.getByTestId('sms-lv').getByTestId('sms-text').textContent()).toBe(shortLv)
+    const smsCount = page.getByTestId('sms-preview-count-lv')
+    expect([await smsCount.getAttribute('data-encoding'), await smsCount.getAttribute('data-parts')]).toEqual(['UCS-2', '1'])
+    expect(await smsCount.textContent()).toContain('1 SMS daļa')
+    expect(await page.getByTestId('sms-en').getByTestId('sms-text').textContent()).toMatch(/^Flood risk: Centrs\n/)
+    expect(await page.getByTestId('not-configured-sms').textContent()).toContain('SMS')
+    expect(await page.getByTestId('not-configured-webpush').count()).toBe(0)
     expect(await page.getByTestId('approval-stage').getAttribute('data-stage')).toBe('not-needed')
     expect(await page.getByTestId('confirm-name').textContent()).toBe('Centrs')
 
@@ -120,11 +160,17 @@ describe('composing and issuing an alert', () => {
       await mapReady(page)
       await waitForLive(page)
       await screenshot(page, `alert-compose-${lng}`)
+      await page.getByTestId('compose-channels').evaluate((el) => el.scrollIntoView({ block: 'start' }))
+      await screenshot(page, `alert-compose-channels-${lng}`)
+      await page.getByTestId(`sms-field-${lng}`).evaluate((el) => el.scrollIntoView({ block: 'center' }))
+      await screenshot(page, `alert-compose-sms-${lng}`)
       await page.goto(`${app.url}/alerts/drafts/${draftId}?lng=${lng}`)
       await mapReady(page)
       await page.getByTestId('compose-preview').waitFor()
       await waitForLive(page)
       await screenshot(page, `alert-preview-${lng}`)
+      await page.getByTestId('preview-sms').evaluate((el) => el.scrollIntoView({ block: 'start' }))
+      await screenshot(page, `alert-preview-sms-${lng}`)
     }
 
     // typed right (case and spaces do not matter): issued once, then the progress page
@@ -134,7 +180,15 @@ describe('composing and issuing an alert', () => {
     await page.waitForURL(/\/alerts\/[^/]+\/progress/)
     const alerts = await prisma.alert.findMany({ where: { draft: { id: draftId } } })
     expect(alerts).toHaveLength(1)
-    expect(alerts[0]).toMatchObject({ status: 'Actual', msgType: 'Alert', createdById: operator.user.id, approvedById: null })
+    expect(alerts[0]).toMatchObject({ status: 'Actual', msgType: 'Alert', createdById: operator.user.id, approvedById: null, channels: ['webpush', 'sms'] })
+    // the issued CAP carries the Latvian SMS text as the lv-LV info block's parameter
+    const cap = await fetch(`${app.url}/feeds/cap/${encodeURIComponent(alerts[0].identifier)}.xml`)
+    expect(cap.status).toBe(200)
+    const xml = await cap.text()
+    const lvInfo = xml.split('<info>').find((block) => block.includes('<language>lv-LV</language>')) ?? ''
+    expect(lvInfo.match(/<parameter>\s*<valueName>SARGS_SMS<\/valueName>\s*<value>([^<]*)<\/value>\s*<\/parameter>/)?.[1]).toBe(shortLv)
+    expect(xml.match(/SARGS_SMS/g)).toHaveLength(1)
+    expect(await capSchemaErrors([xml])).toEqual([[]])
     // a second tab posting the same draft again gets the same alert
     const again = await page.evaluate(
       async ([url]) => (await fetch(url, { method: 'POST', body: new URLSearchParams({ intent: 'issue', confirmation: 'Centrs' }), redirect: 'manual' })).status,

@@ -1,26 +1,36 @@
 // The alert composer's form: status and message type (Update/Cancel name the alert they change),
-// what all languages share (category, urgency, severity, certainty, onset, expires), the texts per
-// language (lv, en, ru) and the area: named areas of the territory and/or an area drawn on the map
-// with the name residents know it by. Errors (i18n keys) show next to their input.
+// the channels it goes out on, what all languages share (category, urgency, severity, certainty,
+// onset, expires), the texts per language (lv, en, ru) with the SMS text when SMS is chosen
+// (counted live as it will be sent), and the area: named areas of the territory and/or an area
+// drawn on the map with the name residents know it by. Errors (i18n keys) show next to their input.
 import './compose.css'
 import { Form } from '@remix-run/react'
+import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import {
   capCategories,
   capCertainties,
   capSeverities,
   capUrgencies,
+  composerChannels,
   composerLanguages,
   composerMsgTypes,
   composerStatuses,
   type ComposerValues,
 } from '#domain/alerts/composer-fields.ts'
+import { ComposeSmsField } from './compose-sms'
 import { FormError } from '~/components/app-shell'
 import { AreaSummary } from '~/components/incidents/incident-form'
 import { FieldError, InputField, SelectField, TextAreaField } from '~/components/incidents/form-controls'
 import type { DrawnArea } from '~/components/map/map-data'
 
 export type ComposeReferenceOption = { reference: string; headline: string; areaName: string; status: string }
+
+/** What the SMS counter needs to count the link the default text carries (null: no link is sent). */
+export type ComposeSmsLink = { baseUrl: string | null; identifier: string }
+
+// the inputs the SMS counter follows while the operator types
+const followed = (name: string) => name === 'status' || /^(lv|en|ru)\.(event|headline|instruction|sms)$/.test(name)
 
 export function ComposeForm(props: {
   values: ComposerValues
@@ -33,15 +43,23 @@ export function ComposeForm(props: {
   submitLabel: string
   /** hidden intent (the draft page's action has several) */
   intent?: string
+  smsLink: ComposeSmsLink
 }) {
   const { t } = useTranslation('alerts')
   const { values, errors = {} } = props
   const statuses = props.mayIssueReal ? composerStatuses : (['Exercise'] as const)
+  const [live, setLive] = useState<Record<string, string>>(() => ({ ...(values as Record<string, string>), status: values.status ?? statuses[0] }))
+  const [channels, setChannels] = useState(() => new Set(values.channels ?? []))
+  const onChange = (event: FormEvent<HTMLFormElement>) => {
+    const target = event.target as HTMLInputElement
+    if (target.name === 'channels') setChannels(new Set(new FormData(event.currentTarget).getAll('channels').map(String)))
+    else if (followed(target.name)) setLive((l) => ({ ...l, [target.name]: target.value }))
+  }
   const selectedRefs = new Set(values.references ?? [])
   const selectedAreas = new Set(values.namedAreaIds ?? [])
   const categories = new Set(values.category ?? [])
   return (
-    <Form method="post" className="stack compose-form" data-testid="compose-form" noValidate>
+    <Form method="post" className="stack compose-form" data-testid="compose-form" noValidate onChange={onChange}>
       {props.intent ? <input type="hidden" name="intent" value={props.intent} /> : null}
       {values.templateId ? <input type="hidden" name="templateId" value={values.templateId} /> : null}
       <FormError error={errors.form} />
@@ -90,6 +108,19 @@ export function ComposeForm(props: {
         </div>
         <FieldError id="field-references" name="references" error={errors.references} />
       </div>
+
+      <fieldset data-testid="compose-channels">
+        <legend>{t('compose.sections.channels')}</legend>
+        <div className="check-grid" role="group" aria-label={t('compose.sections.channels')} aria-describedby={errors.channels ? 'field-channels-error' : undefined}>
+          {composerChannels.map((c) => (
+            <label key={c.name}>
+              <input type="checkbox" name="channels" value={c.name} defaultChecked={channels.has(c.name)} data-testid={`channel-${c.name}`} />
+              {t(c.labelKey)}
+            </label>
+          ))}
+        </div>
+        <FieldError id="field-channels" name="channels" error={errors.channels} />
+      </fieldset>
 
       <fieldset>
         <legend>{t('compose.sections.common')}</legend>
@@ -187,6 +218,19 @@ export function ComposeForm(props: {
             maxLength={4000}
             lang={language}
           />
+          <ComposeSmsField
+            language={language}
+            status={live.status ?? ''}
+            headline={live[`${language}.headline`] ?? ''}
+            event={live[`${language}.event`] ?? ''}
+            instruction={live[`${language}.instruction`] ?? ''}
+            defaultValue={values[`${language}.sms`] ?? ''}
+            text={live[`${language}.sms`] ?? ''}
+            error={errors[`${language}.sms`]}
+            linkBase={props.smsLink.baseUrl}
+            identifier={props.smsLink.identifier}
+            hidden={!channels.has('sms') && !errors[`${language}.sms`]}
+          />
         </fieldset>
       ))}
 
@@ -243,6 +287,7 @@ export function submittedValues(values: Record<string, unknown>): ComposerValues
     category: asArray(values.category),
     responseType: asArray(values.responseType),
     namedAreaIds: asArray(values.namedAreaIds),
+    channels: asArray(values.channels),
   } as ComposerValues
 }
 
