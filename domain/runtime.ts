@@ -40,3 +40,8 @@ export function getRuntime(): Runtime {
 export function prisma(): PrismaClient {
   return getRuntime().prisma
 }
+
+/** The notification channels this server can send on: web push always, SMS when configured. */
+export function configuredChannels(): string[] {
+  return ['webpush', ...(getRuntime().smsSender ? ['sms'] : [])]
+}

@@ -23,7 +23,7 @@ import { submitAlertDraft } from '#domain/alerts/submit-alert-draft.ts'
 import { validateDraftPayload } from '#domain/alerts/validate-draft-payload.ts'
 import { userActor } from '#domain/auth/actor.ts'
 import { can } from '#domain/auth/policy.ts'
-import { prisma } from '#domain/runtime.ts'
+import { configuredChannels, prisma } from '#domain/runtime.ts'
 import { ComposeApproval } from '~/components/alerts/compose-approval'
 import { ComposeForm, parseDrawn, submittedValues } from '~/components/alerts/compose-form'
 import { composeMapData } from '~/components/alerts/compose-map.server'
@@ -52,8 +52,8 @@ export async function loader({ request, params, context: appContext }: LoaderFun
   const checked = validateDraftPayload({ payload: draft.payload, identity, boundary: context.territory.boundary, channels: draft.channels })
   const publicBaseUrl = appContext.publicUrl ?? null
   let preview: AlertPreview | null = null
-  // configuredChannels: web push only until the dispatcher reports its adapters
-  if (checked.alert) preview = await previewAlert({ prisma: db, alert: checked.alert, channels: draft.channels, territoryId: draft.territoryId, publicBaseUrl })
+  // the channels this server can send on (SMS only when a provider is configured)
+  if (checked.alert) preview = await previewAlert({ prisma: db, alert: checked.alert, channels: draft.channels, territoryId: draft.territoryId, publicBaseUrl, configuredChannels: configuredChannels() })
   const referenceable = await listReferenceableAlerts({ prisma: db, territoryId: draft.territoryId, language: await getLanguage(request) })
   return {
     draft,

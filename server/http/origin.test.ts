@@ -173,7 +173,7 @@ describe('Origin check', () => {
 
     it('no signature header, a malformed one, or any cookie: Origin-checked as always', async () => {
       const { port } = await startHooks()
-      for (const headers of [{}, { 'x-sms-signature': 'sha256=xyz' }, { 'x-sms-signature': 'abc' }, { ...signed, cookie: 'sargs_session=abc' }]) {
+      for (const headers of [{} as Record<string, string>, { 'x-sms-signature': 'sha256=xyz' }, { 'x-sms-signature': 'abc' }, { ...signed, cookie: 'sargs_session=abc' }]) {
         expect((await rawRequest({ port, method: 'POST', path: '/api/sms/receipts', headers })).status, JSON.stringify(headers)).toBe(403)
       }
     })
