@@ -3,6 +3,7 @@
 import { setRuntime } from '#domain/runtime.ts'
 import { seedDemo } from '#domain/demo/seed-demo.ts'
 import { pruneAuthTables } from '#domain/auth/prune-auth-tables.ts'
+import { notifyReserveWarnings } from '#domain/reserves/notify-reserve-warnings.ts'
 import { buildDispatcher, buildSmsProviders } from '#notify/dispatch/build-dispatcher.ts'
 import { createHttpApp } from './app.ts'
 import { openDatabase } from './db/open.ts'
@@ -66,6 +67,15 @@ async function main() {
   }, 60 * 60 * 1000)
   prune.unref()
 
+  // reserves below minimum or expiring: the warehouse's responsible person is told by SMS (once a
+  // situation and day; several app processes agree through the notices' idempotency keys)
+  const reserveWatch = env.sms
+    ? setInterval(() => {
+        notifyReserveWarnings({ prisma: db.prisma }).catch((error) => console.error('reserve warnings failed:', error))
+      }, 15 * 60 * 1000)
+    : undefined
+  reserveWatch?.unref()
+
   let stopping = false
   const stop = async (signal: string) => {
     if (stopping) return
@@ -74,6 +84,7 @@ async function main() {
     const force = setTimeout(() => process.exit(1), 10_000)
     force.unref()
     clearInterval(prune)
+    if (reserveWatch) clearInterval(reserveWatch)
     // in-flight sends finish or are released before the database closes
     await dispatcher?.stop().catch((error: unknown) => console.error('stopping the dispatcher failed:', error))
     await smsSender?.close().catch((error: unknown) => console.error('closing the SMS providers failed:', error))

@@ -43,6 +43,8 @@ export type IssueCapAlertOptions = {
   draftId?: string | null
   /** the territory; the instance's first territory when absent */
   territoryId?: string
+  /** CAP scope Private: the named recipients (e.g. "warehouse:<id>"), reached on every channel */
+  recipientKeys?: string[]
   now?: Date
 }
 
@@ -139,6 +141,7 @@ export async function issueCapAlert(options: IssueCapAlertOptions): Promise<Issu
       channels: options.channels ?? ['webpush'],
       referencedAlertIds: referenced.map((r) => r.id),
       approvedById: options.approvedById ?? null,
+      recipientKeys: options.recipientKeys ?? [],
     })
     if (!issued.created) return issued
 

@@ -3,13 +3,15 @@
 // Afterwards a dead number (the provider says it does not exist) removes the subscription and
 // cancels its pending deliveries, like a web push 410; a success stamps lastSuccessAt.
 //
-// The delivery's recipientKey is the SmsSubscription id: the number itself never enters the
+// The delivery's recipientKey is the SmsSubscription id, or "warehouse:<id>" for the responsible
+// person of a warehouse (staff notices, CAP scope Private): the number itself never enters the
 // ledger, the delivery report or a log line.
 import type { ChannelAdapter, SendResult } from '#notify/channels/contract.ts'
 import type { SmsMessage } from '#notify/channels/sms/http-gateway.ts'
 import type { ClaimedDelivery } from '#notify/ledger/claim.ts'
 import type { Outcome } from '#notify/ledger/complete.ts'
 import type { Db } from '#notify/ledger/db.ts'
+import { normalizeE164 } from '#notify/channels/sms/e164.ts'
 import { SMS_CHANNEL } from '#notify/ledger/fan-out.ts'
 import type { ChannelRoute, DispatchAlert } from './dispatcher.ts'
 import { renderSms } from './render-sms.ts'
@@ -31,16 +33,29 @@ export function smsRoute(options: SmsRouteOptions): ChannelRoute<SmsMessage> {
       const ids = [...new Set(deliveries.map((d) => d.recipientKey))]
       const subscriptions = await db.$queryRawUnsafe<{ id: string; phone: string; languages: string[] }[]>(
         `SELECT "id", "phone", "languages" FROM "SmsSubscription" WHERE "id" IN (SELECT json_array_elements_text($1::json))`,
-        JSON.stringify(ids),
+        JSON.stringify(ids.filter((id) => !id.includes(':'))),
       )
       const byId = new Map(subscriptions.map((s) => [s.id, s]))
+      // staff: a warehouse's responsible person, in Latvian (the number as the registry has it)
+      const warehouses = ids.filter((id) => id.startsWith('warehouse:'))
+      if (warehouses.length > 0) {
+        const rows = await db.$queryRawUnsafe<{ id: string; responsiblePhone: string }[]>(
+          `SELECT "id", "responsiblePhone" FROM "Warehouse" WHERE "id" IN (SELECT json_array_elements_text($1::json))`,
+          JSON.stringify(warehouses.map((w) => w.slice('warehouse:'.length))),
+        )
+        for (const w of rows) {
+          const number = normalizeE164(w.responsiblePhone)
+          if (number.ok) byId.set(`warehouse:${w.id}`, { id: `warehouse:${w.id}`, phone: number.number, languages: ['lv'] })
+        }
+      }
       const rendered = new Map<string, string>()
       const out = new Map<bigint, SmsMessage | SendResult>()
       for (const delivery of deliveries) {
         const subscription = byId.get(delivery.recipientKey)
         const alert = alerts.get(delivery.alertId)
         if (!subscription || !alert) {
-          out.set(delivery.id, { kind: 'permanent', deadAddress: false, reason: subscription ? 'alert missing' : 'unsubscribed' })
+          const reason = subscription ? 'alert missing' : delivery.recipientKey.startsWith('warehouse:') ? 'the warehouse has no mobile number for its responsible person' : 'unsubscribed'
+          out.set(delivery.id, { kind: 'permanent', deadAddress: false, reason })
           continue
         }
         const key = `${alert.id}\n${subscription.languages.join(',')}`
@@ -54,8 +69,10 @@ export function smsRoute(options: SmsRouteOptions): ChannelRoute<SmsMessage> {
       return out
     },
     async afterResults(tx: Db, accepted: Outcome[]) {
-      const dead = accepted.filter((o) => o.result.kind === 'permanent' && o.result.deadAddress && !o.exercise).map((o) => o.delivery.recipientKey)
-      const sent = accepted.filter((o) => o.result.kind === 'sent' && !o.exercise).map((o) => o.delivery.recipientKey)
+      // residents' subscriptions only (a staff number is the registry's to correct)
+      const resident = (o: Outcome) => !o.exercise && !o.delivery.recipientKey.includes(':')
+      const dead = accepted.filter((o) => o.result.kind === 'permanent' && o.result.deadAddress && resident(o)).map((o) => o.delivery.recipientKey)
+      const sent = accepted.filter((o) => o.result.kind === 'sent' && resident(o)).map((o) => o.delivery.recipientKey)
       if (dead.length > 0) {
         await tx.$executeRawUnsafe(
           `UPDATE "Delivery" SET "status" = 'CANCELLED', "lastError" = 'number does not exist', "updatedAt" = now()

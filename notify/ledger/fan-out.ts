@@ -8,6 +8,7 @@ import type { PrismaClient } from '#generated/prisma/client.ts'
 import type { AlertSeverity } from '#generated/prisma/enums.ts'
 import type { AlertAreaGeometry } from '#notify/cap/alert-area.ts'
 import { areaIndexes, selectAreaRecipientsBatch, type AreaIndex } from '#notify/targeting/select-area-recipients.ts'
+import type { Db } from './db.ts'
 import { fanOutReferences, fanOutReferencesOnly, REFERENCES_SETTLED_SQL, stopSupersededFanOut, type ReferencingAlert } from './fan-out-references.ts'
 
 export const WEB_PUSH_CHANNEL = 'webpush'
@@ -37,8 +38,8 @@ export async function fanOutBatch(prisma: PrismaClient, options: { batchSize?: n
   const batchSize = options.batchSize ?? 2000
   return prisma.$transaction(async (tx) => {
     // an Update/Cancel waits (passed over) while what it refers to still has sends in flight
-    const alerts = await tx.$queryRawUnsafe<({ area: Polygon | MultiPolygon; severity: AlertSeverity; fanoutCursor: string | null; supersededAt: Date | null } & ReferencingAlert)[]>(
-      `SELECT "id", "area", "severity", "fanoutCursor", "msgType", "channels", "referencedAlertIds", "supersededAt" FROM "Alert" a
+    const alerts = await tx.$queryRawUnsafe<({ area: Polygon | MultiPolygon; severity: AlertSeverity; fanoutCursor: string | null; supersededAt: Date | null; recipientKeys: string[] } & ReferencingAlert)[]>(
+      `SELECT "id", "area", "severity", "fanoutCursor", "msgType", "channels", "referencedAlertIds", "supersededAt", "recipientKeys" FROM "Alert" a
         WHERE "fanoutDoneAt" IS NULL AND ("supersededAt" IS NOT NULL OR ${REFERENCES_SETTLED_SQL})
         ORDER BY "createdAt", "id" LIMIT 1 FOR UPDATE OF a SKIP LOCKED`,
     )
@@ -46,6 +47,8 @@ export async function fanOutBatch(prisma: PrismaClient, options: { batchSize?: n
     const alert = alerts[0]
     // superseded meanwhile: stop; a Cancel (or an alert without an area channel): only who was reached
     if (alert.supersededAt) return stopSupersededFanOut(tx, alert.id)
+    // named recipients (CAP scope Private): each on every chosen channel, in one statement
+    if (alert.recipientKeys.length > 0 && alert.msgType !== 'Cancel') return fanOutNamedRecipients(tx, alert)
     const areaChannels = AREA_CHANNELS.filter((c) => alert.channels.includes(c))
     if (alert.msgType === 'Cancel' || areaChannels.length === 0) return fanOutReferencesOnly(tx, alert)
     // the spatial index of the channel (notify/targeting): recipients in the area, once per
@@ -86,4 +89,18 @@ export async function fanOutBatch(prisma: PrismaClient, options: { batchSize?: n
     )
     return { alertId: alert.id, candidates: selected.candidates, inserted, done }
   })
+}
+
+async function fanOutNamedRecipients(tx: Db, alert: { id: string; channels: string[]; recipientKeys: string[] }): Promise<FanOutResult> {
+  const inserted = await tx.$executeRawUnsafe(
+    `INSERT INTO "Delivery" ("alertId", "channel", "recipientKey", "idempotencyKey", "nextAttemptAt", "createdAt", "updatedAt")
+     SELECT $1, c, r, $1 || ':' || c || ':' || r, now(), now(), now()
+       FROM unnest($2::text[]) AS c CROSS JOIN unnest($3::text[]) AS r
+     ON CONFLICT ("alertId", "channel", "recipientKey") DO NOTHING`,
+    alert.id,
+    alert.channels,
+    alert.recipientKeys,
+  )
+  await tx.$executeRawUnsafe(`UPDATE "Alert" SET "fanoutDoneAt" = now() WHERE "id" = $1`, alert.id)
+  return { alertId: alert.id, candidates: alert.recipientKeys.length, inserted, done: true }
 }

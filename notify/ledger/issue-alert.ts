@@ -24,6 +24,8 @@ export type IssueAlertInput = {
   referencedAlertIds?: string[]
   /** second staff member who approved it */
   approvedById?: string | null
+  /** CAP scope Private: the named recipients, reached on every channel instead of by area */
+  recipientKeys?: string[]
 }
 
 export type IssuedAlert = { id: string; identifier: string; created: boolean }
@@ -39,10 +41,10 @@ export async function issueAlert(db: Db, input: IssueAlertInput): Promise<Issued
   const rows = await db.$queryRawUnsafe<{ id: string; identifier: string }[]>(
     `INSERT INTO "Alert" ("id", "identifier", "status", "msgType", "territoryId", "payload", "severity", "area",
                           "createdById", "idempotencyKey", "createdAt", "fanoutDoneAt",
-                          "channels", "referencedAlertIds", "approvedById")
+                          "channels", "referencedAlertIds", "approvedById", "recipientKeys")
      VALUES (gen_random_uuid()::text, $1, $2::"AlertStatus", $3::"AlertMsgType", $4, $5::jsonb, $6::"AlertSeverity",
              $7::jsonb, $8, $9, now(), CASE WHEN $2 = 'Draft' THEN now() END,
-             $10::text[], $11::text[], $12)
+             $10::text[], $11::text[], $12, $13::text[])
      ON CONFLICT DO NOTHING
      RETURNING "id", "identifier"`,
     input.identifier,
@@ -57,6 +59,7 @@ export async function issueAlert(db: Db, input: IssueAlertInput): Promise<Issued
     input.channels ?? ['webpush'],
     input.referencedAlertIds ?? [],
     input.approvedById ?? null,
+    input.recipientKeys ?? [],
   )
   if (rows.length === 1) return { ...rows[0], created: true }
   // nothing inserted: either the same request again (same key: answer with that alert), or a
