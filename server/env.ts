@@ -68,6 +68,8 @@ const schema = z.object({
   SMPP_URL: url(['smpp:']).optional(),
   /** the sender shown on phones: up to 11 letters/digits, or a number */
   SMS_SENDER_ID: z.string().regex(/^([A-Za-z0-9 ]{1,11}|\+?\d{3,15})$/, 'must be up to 11 letters and digits, or a number').default('Sargs'),
+  /** the provider's rate limit, SMS per second, held by each sending process (unset: as fast as it answers) */
+  SMS_RATE_PER_SECOND: z.string().regex(/^\d+(\.\d+)?$/, 'must be a number of messages per second').transform(Number).pipe(z.number().positive()).optional(),
   /** provider order when both are configured: http,smpp (default) or smpp,http — the second is the fallback */
   SMS_PROVIDERS: z.enum(['http,smpp', 'smpp,http', 'http', 'smpp']).optional(),
 })
@@ -164,5 +166,5 @@ function smsConfig(e: z.infer<typeof schema>): SmsConfig | undefined {
   }
   if (problems.length > 0) throw new ConfigError(problems)
   if (providers.length === 0) return undefined
-  return { senderId: e.SMS_SENDER_ID, receiptSecret: e.SMS_RECEIPT_SECRET, providers }
+  return { senderId: e.SMS_SENDER_ID, receiptSecret: e.SMS_RECEIPT_SECRET, providers, ...(e.SMS_RATE_PER_SECOND ? { ratePerSecond: e.SMS_RATE_PER_SECOND } : {}) }
 }

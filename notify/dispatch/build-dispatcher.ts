@@ -65,7 +65,7 @@ export function buildSmsProviders(options: Pick<BuildDispatcherOptions, 'prisma'
       const callback = options.publicUrl && sms.receiptSecret ? `${options.publicUrl}/api/sms/receipts` : undefined
       return {
         name: 'http',
-        adapter: new HttpSmsGatewayAdapter({ url: p.url, auth: p.auth, senderId: sms.senderId, ...(callback ? { statusCallbackUrl: callback } : {}), ...(options.smsAgent ? { agent: options.smsAgent } : {}) }),
+        adapter: new HttpSmsGatewayAdapter({ url: p.url, auth: p.auth, senderId: sms.senderId, ...(sms.ratePerSecond ? { ratePerSecond: sms.ratePerSecond } : {}), ...(callback ? { statusCallbackUrl: callback } : {}), ...(options.smsAgent ? { agent: options.smsAgent } : {}) }),
       }
     }
     const smpp = new SmppAdapter({
@@ -76,6 +76,7 @@ export function buildSmsProviders(options: Pick<BuildDispatcherOptions, 'prisma'
       sourceAddr: sms.senderId,
       registeredDelivery: true,
       enquireLinkMs: 30_000,
+      ...(sms.ratePerSecond ? { ratePerSecond: sms.ratePerSecond } : {}),
       // an unknown id (the result is not written yet) is refused, so the SMSC offers it again
       onReceipt: async (receipt) => {
         if ((await applySmppReceipt(options.prisma, receipt)) === 'unknown') throw new Error('receipt for an unknown message id')

@@ -13,6 +13,7 @@ import { completeDeliveries, pauseChannel, type Outcome, type RetryPolicy } from
 import type { Db } from '#notify/ledger/db.ts'
 import { fanOutBatch } from '#notify/ledger/fan-out.ts'
 import type { ExerciseSink } from './exercise-sink.ts'
+import { Pacer } from './pacer.ts'
 import { SupersessionWatch } from './supersession-watch.ts'
 
 export type DispatchAlert = {
@@ -82,6 +83,8 @@ export class Dispatcher {
   private running: Promise<void> | undefined
   private stopping = false
   private wake: (() => void) | undefined
+  /** per channel: the provider's rate (adapter.limits.ratePerSecond), held by this process */
+  private readonly pacers = new Map<string, Pacer>()
   /** where the time goes (ms on this process's clock), for the benchmark */
   readonly timings = { fanOut: 0, reclaim: 0, claim: 0, prepare: 0, send: 0, complete: 0 }
 
@@ -186,6 +189,10 @@ export class Dispatcher {
           continue
         }
         const adapter = this.adapterFor(alert, route)
+        if (adapter === route.adapter) {
+          const wait = this.pacerFor(route)?.reserve() ?? 0
+          if (wait > 0) await sleep(wait)
+        }
         let result: SendResult
         try {
           result = await adapter.send(message, { idempotencyKey: delivery.idempotencyKey, timeoutMs })
@@ -302,6 +309,14 @@ export class Dispatcher {
       if (batch) await releaseDeliveries(this.prisma, batch.claim.token, batch.claim.deliveries.map((d) => d.id))
     }
     await Promise.all(this.options.routes.map((r) => r.close?.()))
+  }
+
+  private pacerFor(route: ChannelRoute<unknown>): Pacer | undefined {
+    const rate = route.adapter.limits.ratePerSecond
+    if (!rate) return undefined
+    let pacer = this.pacers.get(route.adapter.channel)
+    if (!pacer) this.pacers.set(route.adapter.channel, (pacer = new Pacer(rate)))
+    return pacer
   }
 
   /** The channels this dispatcher can send on (the composer warns about the others). */

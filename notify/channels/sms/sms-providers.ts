@@ -16,6 +16,8 @@ export type SmsProviderName = 'http' | 'smpp'
 /** The SMS providers as configured (server/env.ts reads them from the environment). */
 export type SmsConfig = {
   senderId: string
+  /** the providers' rate limit, SMS per second (the dispatcher paces each process to it) */
+  ratePerSecond?: number
   receiptSecret: string | undefined
   /** in order: the first that accepts a message sends it */
   providers: (
