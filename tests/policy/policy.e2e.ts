@@ -62,7 +62,10 @@ const routeTable: Record<string, RouteRule> = {
   'routes/_public': { layout: 'public' },
   'routes/_public.public': { get: 'public' },
   'routes/_public.alerts.$identifier': { get: 'public' },
-  'routes/_public.subscribe': { get: 'public' },
+  // subscribe: its action takes the SMS steps (the number, the code; 409 when SMS is not configured)
+  'routes/_public.subscribe': { get: 'public', post: { intents: { 'sms-code': 'public', 'sms-confirm': 'public', 'sms-restart': 'public' } } },
+  // the unsubscribe link of an SMS subscription: GET only explains, the button POSTs (unknown token: 404)
+  'routes/_public.sms.stop.$token': { get: 'public', post: 'public' },
   'routes/_public.prepare': {},
   'routes/api.push.subscriptions': { post: 'public' },
   'routes/api.push.vapid-public-key': { get: 'public' },

@@ -40,6 +40,15 @@ const appVariables = [
   'WORKER',
   'VAPID_SUBJECT',
   'PUSH_SERVICE_HOSTS',
+  // SMS providers: a test that wants SMS passes them in options.env (e.g. the fake gateway's URL)
+  'SMS_GATEWAY_URL',
+  'SMS_GATEWAY_TOKEN',
+  'SMS_GATEWAY_USER',
+  'SMS_GATEWAY_PASSWORD',
+  'SMS_RECEIPT_SECRET',
+  'SMS_SENDER_ID',
+  'SMS_PROVIDERS',
+  'SMPP_URL',
 ]
 
 /** Start the app on a free port with an empty data directory; resolves once /healthz answers 200. */

@@ -1,17 +1,31 @@
 // The subscribe form (browser logic in push-client.ts). Places are a list of choices — a tap on
 // the map, the device's location, a named area (its sample points) — at most `maxPlaces` points
 // in all; languages in order of preference (the page's language first); the lowest severity.
-// The browser's permission prompt appears only when Subscribe is pressed.
+// The browser's permission prompt appears only when Subscribe is pressed. Alerts reach the
+// resident as push notifications in this browser (JavaScript), or as SMS (sms-subscribe.tsx: the
+// form is posted to the page's own action, also without JavaScript — then places are named areas).
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { Form, useNavigation } from '@remix-run/react'
 import type { Position } from '#domain/geo/types.ts'
 import { PublicMap } from './public-map'
 import { currentSubscription, pushSupported, subscribe, unsubscribe, type SubscribeOutcome } from './push-client'
+import { SmsSubscribe } from './sms-subscribe'
+import type { SmsAnswer } from './sms-types'
 import type { PlaceChoice, PublicTerritory } from './types'
 
 type Area = { id: string; name: string; places: Position[]; geometry: PublicTerritory['boundary'] }
 
-type Props = { territory: PublicTerritory; areas: Area[]; pageLanguage: string; maxPlaces: number }
+type Props = {
+  territory: PublicTerritory
+  areas: Area[]
+  pageLanguage: string
+  maxPlaces: number
+  /** an SMS provider is configured on this server */
+  smsAvailable: boolean
+  /** the page action's last SMS answer */
+  smsAnswer: SmsAnswer | undefined
+}
 
 const STORAGE_KEY = 'sargs.subscription'
 const languages = ['lv', 'en', 'ru'] as const
@@ -50,17 +64,33 @@ function readStored(): Stored | null {
   }
 }
 
-export function SubscribeForm({ territory, areas, pageLanguage, maxPlaces }: Props) {
+/** The choices a form post without JavaScript came back with (the SMS answer echoes them). */
+function initialChoices(answer: SmsAnswer | undefined, areas: Area[], pageLanguage: string) {
+  const values = answer?.step === 'phone' ? answer.values : undefined
+  const chosen = areas.filter((a) => values?.areas.includes(a.id)).map((a): PlaceChoice => ({ kind: 'area', label: a.name, places: a.places }))
+  const langs = values?.languages.filter((l) => (languages as readonly string[]).includes(l)) ?? []
+  const severity = values && (severities as readonly string[]).includes(values.minSeverity) ? values.minSeverity : 'Minor'
+  return { chosen, langs: values ? langs : [pageLanguage], severity }
+}
+
+export function SubscribeForm({ territory, areas, pageLanguage, maxPlaces, smsAvailable, smsAnswer }: Props) {
   const { t } = useTranslation('public')
+  const navigation = useNavigation()
+  const [initial] = useState(() => initialChoices(smsAnswer, areas, pageLanguage))
   const [mounted, setMounted] = useState(false)
-  const [choices, setChoices] = useState<PlaceChoice[]>([])
-  const [chosenLanguages, setChosenLanguages] = useState<string[]>([pageLanguage])
-  const [minSeverity, setMinSeverity] = useState<string>('Minor')
+  const [choices, setChoices] = useState<PlaceChoice[]>(initial.chosen)
+  const [chosenLanguages, setChosenLanguages] = useState<string[]>(initial.langs)
+  const [minSeverity, setMinSeverity] = useState<string>(initial.severity)
   const [status, setStatus] = useState<Status>({ kind: 'idle' })
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({})
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>(smsAnswer?.step === 'phone' ? smsAnswer.errors : {})
   const [subscribedEndpoint, setSubscribedEndpoint] = useState<string | null>(null)
   const [placeMessage, setPlaceMessage] = useState<string | null>(null)
   const statusRef = useRef<HTMLDivElement>(null)
+
+  // an SMS answer's field errors (places, languages) are shown where the push flow shows its own
+  useEffect(() => {
+    if (smsAnswer) setFieldErrors(smsAnswer.step === 'phone' ? smsAnswer.errors : {})
+  }, [smsAnswer])
 
   // the outcome is shown at the top of the form: bring it into view
   useEffect(() => {
@@ -155,7 +185,10 @@ export function SubscribeForm({ territory, areas, pageLanguage, maxPlaces }: Pro
     }
   }
 
-  async function onSubmit(event: React.FormEvent) {
+  async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
+    // the SMS steps are posted to the page's action (Remix submits the form with the pressed button)
+    const submitter = (event.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null
+    if (submitter?.value.startsWith('sms-')) return
     event.preventDefault()
     if (points.length === 0) {
       setFieldErrors({ places: 'public:errors.placesRequired' })
@@ -187,13 +220,15 @@ export function SubscribeForm({ territory, areas, pageLanguage, maxPlaces }: Pro
       .map(([, key]) => t(key))[0]
   const placesError = errorFor('places')
   const otherErrors = Object.entries(fieldErrors)
-    .filter(([k]) => !k.startsWith('places') && !k.startsWith('languages') && k !== 'minSeverity')
+    .filter(([k]) => !k.startsWith('places') && !k.startsWith('languages') && k !== 'minSeverity' && k !== 'phone' && k !== 'code' && k !== 'form')
     .map(([, key]) => t(key))
   const working = status.kind === 'working'
   const supported = mounted && pushSupported()
+  const pendingIntent = navigation.state !== 'idle' && navigation.formData ? String(navigation.formData.get('intent') ?? '') : null
 
   return (
-    <form className="subscribe-form stack" onSubmit={onSubmit} data-testid="subscribe-form" noValidate>
+    <Form method="post" preventScrollReset className="subscribe-form stack" onSubmit={onSubmit} data-testid="subscribe-form" noValidate>
+      <input type="hidden" name="places" value={JSON.stringify(points)} />
       <div ref={statusRef} />
       {subscribedEndpoint ? (
         <div className="notice ok" role="status" data-testid="subscribed">
@@ -245,9 +280,11 @@ export function SubscribeForm({ territory, areas, pageLanguage, maxPlaces }: Pro
               <label key={area.id} className="checkbox">
                 <input
                   type="checkbox"
+                  // without JavaScript the ids are posted (SMS); with it, the points are in "places"
+                  name={mounted ? undefined : 'area'}
+                  value={area.id}
                   checked={choices.some((c) => c.kind === 'area' && c.label === area.name)}
                   onChange={(e) => toggleArea(area, e.currentTarget.checked)}
-                  disabled={!mounted}
                   data-testid={`area-${area.name}`}
                 />
                 {area.name}
@@ -316,17 +353,25 @@ export function SubscribeForm({ territory, areas, pageLanguage, maxPlaces }: Pro
         ))}
       </fieldset>
 
-      {otherErrors.length > 0 ? <p className="form-error">{otherErrors.join(' ')}</p> : null}
-      {status.kind === 'message' ? (
-        <p className={status.tone === 'error' ? 'form-error' : 'notice'} role="alert" data-testid="subscribe-message">
-          {t(status.key, status.values)}
-        </p>
-      ) : null}
-      <p>
-        <button type="submit" className="btn btn-primary btn-large" disabled={!supported || working} data-testid="subscribe-submit">
-          {working ? t('subscribe.working') : subscribedEndpoint ? t('subscribe.update') : t('subscribe.submit')}
-        </button>
-      </p>
-    </form>
+      <fieldset className="subscribe-channels">
+        <legend>{t('subscribe.channels.heading')}</legend>
+        <div className="channel-grid">
+          <section className="channel channel-push" aria-labelledby="push-heading" data-testid="channel-push">
+            <h3 id="push-heading">{t('subscribe.channels.push')}</h3>
+            <p className="hint">{t('subscribe.channels.pushHint')}</p>
+            {otherErrors.length > 0 ? <p className="form-error">{otherErrors.join(' ')}</p> : null}
+            {status.kind === 'message' ? (
+              <p className={status.tone === 'error' ? 'form-error' : 'notice'} role="alert" data-testid="subscribe-message">
+                {t(status.key, status.values)}
+              </p>
+            ) : null}
+            <button type="submit" name="intent" value="push" className="btn btn-primary btn-large" disabled={!supported || working} data-testid="subscribe-submit">
+              {working ? t('subscribe.working') : subscribedEndpoint ? t('subscribe.update') : t('subscribe.submit')}
+            </button>
+          </section>
+          <SmsSubscribe available={smsAvailable} answer={smsAnswer} pending={pendingIntent} />
+        </div>
+      </fieldset>
+    </Form>
   )
 }
