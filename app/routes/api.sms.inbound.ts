@@ -1,6 +1,6 @@
 // POST /api/sms/inbound — a resident's reply through the HTTP SMS gateway ({from, to, text}),
 // signed like the receipts (x-sms-signature with SMS_RECEIPT_SECRET). A STOP reply unsubscribes
-// the number. 204 handled (or nothing to do) · 401 bad signature · 413 · 422 · 503 not configured.
+// the number. 204 handled (or nothing to do) · 401 bad signature · 413 · 422 · 404 not configured here.
 import type { ActionFunctionArgs } from '@remix-run/node'
 import { isAppError } from '#domain/errors.ts'
 import { prisma } from '#domain/runtime.ts'

@@ -2,7 +2,7 @@
 // SMS_RECEIPT_SECRET (header x-sms-signature: sha256=<hex>). No cookie, no session: the Origin
 // check lets a signed POST to this path through (server/http/origin.ts signedWebhookPaths).
 // Answers: 204 applied or already known · 202 unknown message (acknowledged, nothing changed) ·
-// 401 bad signature · 413 over 16 KB · 422 invalid receipt (the field named) · 503 not configured.
+// 401 bad signature · 413 over 16 KB · 422 invalid receipt (the field named) · 404 not configured here.
 import type { ActionFunctionArgs } from '@remix-run/node'
 import { isAppError } from '#domain/errors.ts'
 import { prisma } from '#domain/runtime.ts'

@@ -33,7 +33,7 @@ export async function receiveSmsReceipt(options: {
   /** SMS_RECEIPT_SECRET; undefined: receipts are not accepted */
   secret: string | undefined
 }): Promise<ApplyReceiptResult> {
-  if (!options.secret) throw new AppError('UNAVAILABLE', 'SMS receipts are not configured (SMS_RECEIPT_SECRET)')
+  if (!options.secret) throw new AppError('NOT_FOUND', 'SMS receipts are not configured here (SMS_RECEIPT_SECRET)')
   const raw = Buffer.from(options.rawBody)
   if (!verifyReceiptSignature(raw, options.signature ?? undefined, options.secret)) {
     throw new AppError('UNAUTHENTICATED', 'bad or missing receipt signature', { fields: { [RECEIPT_SIGNATURE_HEADER]: 'invalid' } })

@@ -13,7 +13,7 @@ export async function handleSmsReply(options: { prisma: PrismaClient; from: stri
 }
 
 export async function receiveSmsReply(options: { prisma: PrismaClient; rawBody: Uint8Array; signature: string | null; secret: string | undefined }): Promise<{ stopped: boolean }> {
-  if (!options.secret) throw new AppError('UNAVAILABLE', 'SMS replies are not configured (SMS_RECEIPT_SECRET)')
+  if (!options.secret) throw new AppError('NOT_FOUND', 'SMS replies are not configured here (SMS_RECEIPT_SECRET)')
   const raw = Buffer.from(options.rawBody)
   if (!verifyReceiptSignature(raw, options.signature ?? undefined, options.secret)) {
     throw new AppError('UNAUTHENTICATED', 'bad or missing signature', { fields: { 'x-sms-signature': 'invalid' } })
