@@ -69,6 +69,12 @@ const routeTable: Record<string, RouteRule> = {
   'routes/_public.prepare': {},
   'routes/api.push.subscriptions': { post: 'public' },
   'routes/api.push.vapid-public-key': { get: 'public' },
+  // SMS for residents: ask for a code, confirm it (JSON, public, rate-limited); the SMS gateway's
+  // signed receipts and replies (no session: the signature decides; 404 where SMS is not set up)
+  'routes/api.sms.subscriptions': { post: 'public' },
+  'routes/api.sms.subscriptions.confirm': { post: 'public' },
+  'routes/api.sms.receipts': { get: 'public', post: 'public' },
+  'routes/api.sms.inbound': { get: 'public', post: 'public' },
 
   // public read-only feeds (GET; any other method answers 405) and the active alerts as GeoJSON
   'routes/feeds.alerts[.]atom': { get: 'public', post: 'public' },
