@@ -25,6 +25,9 @@ function pressOnEnter(buttonId: string) {
   }
 }
 
+/** '+371 2••••777' kept on one line */
+const unbroken = (masked: string) => masked.replace(/ /g, '\u00a0')
+
 export function SmsSubscribe({ available, answer, pending }: Props) {
   const { t } = useTranslation('public')
   const step = answer?.step ?? 'phone'
@@ -47,7 +50,7 @@ export function SmsSubscribe({ available, answer, pending }: Props) {
       ) : answer?.step === 'done' ? (
         <div className="notice sms-done" role="status" data-testid="sms-subscribed">
           <p>
-            <strong>{t(answer.created ? 'subscribe.sms.subscribed' : 'subscribe.sms.updated', { phone: answer.maskedPhone })}</strong>
+            <strong>{t(answer.created ? 'subscribe.sms.subscribed' : 'subscribe.sms.updated', { phone: unbroken(answer.maskedPhone) })}</strong>
           </p>
           <p>{t('subscribe.sms.stopHint')}</p>
           <p className="sms-stop-link">
@@ -61,13 +64,15 @@ export function SmsSubscribe({ available, answer, pending }: Props) {
         <>
           {notice ? (
             <p className="form-error" role="alert" data-testid="sms-notice" data-notice={notice}>
-              {t(`subscribe.sms.notice.${notice}`, { seconds: retryAfterSeconds ?? 60 })}
+              {notice === 'rateLimited' && (retryAfterSeconds ?? 0) > 120
+                ? t('subscribe.sms.notice.rateLimitedMinutes', { minutes: Math.ceil((retryAfterSeconds ?? 0) / 60) })
+                : t(`subscribe.sms.notice.${notice}`, { seconds: retryAfterSeconds ?? 60 })}
             </p>
           ) : null}
           {step === 'code' && answer?.step === 'code' ? (
             <div className="stack sms-code-step">
               <p role="status" data-testid="sms-code-sent">
-                {t('subscribe.sms.codeSent', { phone: answer.maskedPhone })}
+                {t('subscribe.sms.codeSent', { phone: unbroken(answer.maskedPhone) })}
               </p>
               <input type="hidden" name="verificationId" value={answer.verificationId} />
               <input type="hidden" name="maskedPhone" value={answer.maskedPhone} />
