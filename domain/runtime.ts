@@ -22,6 +22,8 @@ export type Runtime = {
   dispatcher?: DispatcherHandle
   /** sends residents' confirmation codes (the SMS providers), when SMS is configured */
   smsSender?: ChannelAdapter<SmsMessage>
+  /** seals and opens channel credentials (server/secrets-key.ts) */
+  secretsKey?: Buffer
 }
 
 const KEY = Symbol.for('sargs.runtime')
@@ -41,7 +43,8 @@ export function prisma(): PrismaClient {
   return getRuntime().prisma
 }
 
-/** The notification channels this server can send on: web push always, SMS when configured. */
+/** The notification channels this server can send on: web push always, SMS when configured, social accounts. */
 export function configuredChannels(): string[] {
-  return ['webpush', ...(getRuntime().smsSender ? ['sms'] : [])]
+  const runtime = getRuntime()
+  return ['webpush', ...(runtime.smsSender ? ['sms'] : []), ...(runtime.secretsKey ? ['social'] : [])]
 }

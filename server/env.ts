@@ -70,6 +70,8 @@ const schema = z.object({
   SMS_SENDER_ID: z.string().regex(/^([A-Za-z0-9 ]{1,11}|\+?\d{3,15})$/, 'must be up to 11 letters and digits, or a number').default('Sargs'),
   /** the provider's rate limit, SMS per second, held by each sending process (unset: as fast as it answers) */
   SMS_RATE_PER_SECOND: z.string().regex(/^\d+(\.\d+)?$/, 'must be a number of messages per second').transform(Number).pipe(z.number().positive()).optional(),
+  /** base64 of 32 random bytes: the key that seals channel credentials (default: DATA_DIR/secrets.key, made on first start) */
+  SECRETS_KEY: z.string().refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes in base64 (openssl rand -base64 32)').optional(),
   /** provider order when both are configured: http,smpp (default) or smpp,http — the second is the fallback */
   SMS_PROVIDERS: z.enum(['http,smpp', 'smpp,http', 'http', 'smpp']).optional(),
 })
@@ -91,6 +93,8 @@ export type Env = {
   pushServiceHosts: string[]
   /** undefined: no SMS provider is configured (the 'sms' channel waits) */
   sms: SmsConfig | undefined
+  /** SECRETS_KEY; undefined: the key file in the data directory (server/secrets-key.ts) */
+  secretsKey: Buffer | undefined
 }
 
 export class ConfigError extends Error {
@@ -133,6 +137,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     vapidSubject: e.VAPID_SUBJECT ?? (e.PUBLIC_URL?.startsWith('https:') ? e.PUBLIC_URL.replace(/\/$/, '') : 'mailto:sargs@localhost'),
     pushServiceHosts: e.PUSH_SERVICE_HOSTS ?? [...defaultPushServiceHosts],
     sms,
+    secretsKey: e.SECRETS_KEY ? Buffer.from(e.SECRETS_KEY, 'base64') : undefined,
   }
 }
 

@@ -3,6 +3,7 @@
 import { setRuntime } from '#domain/runtime.ts'
 import { seedDemo } from '#domain/demo/seed-demo.ts'
 import { pruneAuthTables } from '#domain/auth/prune-auth-tables.ts'
+import { loadSecretsKey } from './secrets-key.ts'
 import { notifyReserveWarnings } from '#domain/reserves/notify-reserve-warnings.ts'
 import { buildDispatcher, buildSmsProviders } from '#notify/dispatch/build-dispatcher.ts'
 import { createHttpApp } from './app.ts'
@@ -44,10 +45,11 @@ async function main() {
     trustProxy: env.trustProxy,
   })
   // the notification dispatcher runs here unless WORKER=off (then only in `sargs worker` processes)
-  const dispatcher = env.worker === 'inline' ? await buildDispatcher({ prisma: db.prisma, vapidSubject: env.vapidSubject, pushServiceHosts: env.pushServiceHosts, sms: env.sms, publicUrl: env.publicUrl }) : undefined
+  const secretsKey = await loadSecretsKey({ secretsKey: env.secretsKey, dataDir: env.dataDir })
+  const dispatcher = env.worker === 'inline' ? await buildDispatcher({ prisma: db.prisma, vapidSubject: env.vapidSubject, pushServiceHosts: env.pushServiceHosts, sms: env.sms, publicUrl: env.publicUrl, secretsKey }) : undefined
   // residents' confirmation codes go out from this process, whether or not it runs the dispatcher
   const smsSender = env.sms ? buildSmsProviders({ prisma: db.prisma, sms: env.sms, publicUrl: env.publicUrl }) : undefined
-  setRuntime({ prisma: db.prisma, realtime: realtime.publisher, ...(dispatcher ? { dispatcher } : {}), ...(smsSender ? { smsSender } : {}) })
+  setRuntime({ prisma: db.prisma, realtime: realtime.publisher, ...(dispatcher ? { dispatcher } : {}), ...(smsSender ? { smsSender } : {}), secretsKey })
   dispatcher?.start()
   if (realtime.health) Object.assign(dependencies, { redis: { check: realtime.health, required: true } })
   // live delivery progress of alerts going out, published from the ledger (one node publishes)

@@ -19,6 +19,7 @@ export type ComposerLanguageField = ComposerText | 'sms'
 export const composerChannels = [
   { name: 'webpush', labelKey: 'compose.channels.webpush' },
   { name: 'sms', labelKey: 'compose.channels.sms' },
+  { name: 'social', labelKey: 'compose.channels.social' },
 ] as const satisfies readonly { name: string; labelKey: string }[]
 export type ComposerChannel = (typeof composerChannels)[number]['name']
 export const composerChannelNames: readonly string[] = composerChannels.map((c) => c.name)

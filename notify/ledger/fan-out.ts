@@ -50,7 +50,11 @@ export async function fanOutBatch(prisma: PrismaClient, options: { batchSize?: n
     // named recipients (CAP scope Private): each on every chosen channel, in one statement
     if (alert.recipientKeys.length > 0 && alert.msgType !== 'Cancel') return fanOutNamedRecipients(tx, alert)
     const areaChannels = AREA_CHANNELS.filter((c) => alert.channels.includes(c))
-    if (alert.msgType === 'Cancel' || areaChannels.length === 0) return fanOutReferencesOnly(tx, alert)
+    if (alert.msgType === 'Cancel' || areaChannels.length === 0) {
+      // an Alert or Update without area channels: the accounts (social), then who was reached
+      if (alert.msgType !== 'Cancel') await fanOutAccounts(tx, alert.id)
+      return fanOutReferencesOnly(tx, alert)
+    }
     // the spatial index of the channel (notify/targeting): recipients in the area, once per
     // address, in batches; web push first, then SMS
     const { channel, cursor } = parseFanOutCursor(alert.fanoutCursor, areaChannels)
@@ -75,6 +79,7 @@ export async function fanOutBatch(prisma: PrismaClient, options: { batchSize?: n
       if (next) {
         nextCursor = `${next}|`
       } else {
+        await fanOutAccounts(tx, alert.id)
         // an Update also reaches everyone the alerts it refers to reached (decision 008)
         const reached = await fanOutReferences(tx, alert)
         inserted += reached.inserted
@@ -103,4 +108,19 @@ async function fanOutNamedRecipients(tx: Db, alert: { id: string; channels: stri
   )
   await tx.$executeRawUnsafe(`UPDATE "Alert" SET "fanoutDoneAt" = now() WHERE "id" = $1`, alert.id)
   return { alertId: alert.id, candidates: alert.recipientKeys.length, inserted, done: true }
+}
+
+/**
+ * The municipality's own accounts on the 'social' channel: every enabled account of the alert's
+ * territory, for a PUBLIC alert only (a restricted or private alert is never posted). Idempotent.
+ */
+async function fanOutAccounts(tx: Db, alertId: string): Promise<number> {
+  return tx.$executeRawUnsafe(
+    `INSERT INTO "Delivery" ("alertId", "channel", "recipientKey", "idempotencyKey", "nextAttemptAt", "createdAt", "updatedAt")
+     SELECT a."id", 'social', s."id", a."id" || ':social:' || s."id", now(), now(), now()
+       FROM "Alert" a JOIN "SocialAccount" s ON s."territoryId" = a."territoryId" AND s."enabled"
+      WHERE a."id" = $1 AND 'social' = ANY(a."channels") AND a."payload"->>'scope' = 'Public'
+     ON CONFLICT ("alertId", "channel", "recipientKey") DO NOTHING`,
+    alertId,
+  )
 }

@@ -14,6 +14,7 @@ const commands: Record<string, () => Promise<Command>> = {
   token: () => import('./commands/token.ts'),
   worker: () => import('./commands/worker.ts'),
   vapid: () => import('./commands/vapid.ts'),
+  social: () => import('./commands/social.ts'),
 }
 
 function help(): string {
@@ -33,6 +34,10 @@ function help(): string {
     '  token revoke --name N                      revoke an API token at once',
     '  worker [--drain]                           run the notification dispatcher (until SIGTERM, or until drained)',
     '  vapid show | rotate                        print or replace the web push (VAPID) key pair',
+    '  social add --network N --name N [--language lv] [--config key=value …]',
+    '                                             add a social account (credentials as JSON on stdin; sealed)',
+    '  social list | enable --name N | disable --name N',
+    '                                             list (never the credentials), switch an account on or off',
     '',
     'Roles: administrator, commission_member, operator, trainer, volunteer_coordinator',
   ].join('\n')

@@ -13,6 +13,7 @@ import { buildDispatcher } from '#notify/dispatch/build-dispatcher.ts'
 import type { SmsConfig } from '#notify/channels/sms/sms-providers.ts'
 import type { DispatcherOptions } from '#notify/dispatch/dispatcher.ts'
 import { parseEnv } from '../../env.ts'
+import { loadSecretsKey } from '../../secrets-key.ts'
 import { UsageError } from '../main.ts'
 import { describeDatabase, withCliDatabase } from '../db.ts'
 
@@ -33,8 +34,10 @@ export type RunWorkerOptions = WorkerOptions & {
   pushServiceHosts: readonly string[]
   /** SMS providers (server/env.ts SMS_*, SMPP_URL); none: SMS deliveries wait */
   sms?: SmsConfig
-  /** PUBLIC_URL: links in SMS texts, the SMS gateway's receipt callback */
+  /** PUBLIC_URL: links in SMS texts and posts, the SMS gateway's receipt callback */
   publicUrl?: string
+  /** opens the social accounts' credentials (SECRETS_KEY or the data directory's key file) */
+  secretsKey?: Buffer
   /** resolves when the worker should stop (SIGTERM); not used with drain */
   stopSignal: Promise<string>
   print?: (line: string) => void
@@ -48,7 +51,7 @@ export type RunWorkerOptions = WorkerOptions & {
 /** Run until stopped (or drained). Returns the exit code. */
 export async function runWorker(options: RunWorkerOptions): Promise<number> {
   const print = options.print ?? console.log
-  const dispatcher = await buildDispatcher({ prisma: options.prisma, vapidSubject: options.vapidSubject, pushServiceHosts: options.pushServiceHosts, sms: options.sms, publicUrl: options.publicUrl, tuning: options.tuning, agent: options.agent })
+  const dispatcher = await buildDispatcher({ prisma: options.prisma, vapidSubject: options.vapidSubject, pushServiceHosts: options.pushServiceHosts, sms: options.sms, publicUrl: options.publicUrl, ...(options.secretsKey ? { secretsKey: options.secretsKey } : {}), tuning: options.tuning, agent: options.agent })
   if (options.drain) {
     print(`worker ${dispatcher.id}: draining`)
     await dispatcher.drain({ timeoutMs: options.drainTimeoutMs ?? 60 * 60_000, idleMs: 200 })
@@ -76,6 +79,6 @@ export async function run(args: string[]): Promise<number> {
     if (db.via === 'embedded' && !options.drain) {
       console.log('Note: the Sargs server is not running; this worker holds the embedded database until it stops.')
     }
-    return runWorker({ ...options, prisma: db.prisma, vapidSubject: env.vapidSubject, pushServiceHosts: env.pushServiceHosts, sms: env.sms, publicUrl: env.publicUrl, stopSignal })
+    return runWorker({ ...options, prisma: db.prisma, vapidSubject: env.vapidSubject, pushServiceHosts: env.pushServiceHosts, sms: env.sms, publicUrl: env.publicUrl, secretsKey: await loadSecretsKey({ secretsKey: env.secretsKey, dataDir: env.dataDir }), stopSignal })
   })
 }
