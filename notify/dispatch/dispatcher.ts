@@ -115,7 +115,9 @@ export class Dispatcher {
     t = this.lap('fanOut', t)
     report.reclaimed = await reclaimExpiredLeases(this.prisma, { maxAttempts: this.policy.maxAttempts })
     this.lap('reclaim', t)
-    for (const route of this.options.routes) await this.sendBatch(route, report, prefetch)
+    // the channels side by side: a provider that hangs (until sendTimeoutMs) or answers slowly holds
+    // up its own channel only (reliability rows 11 and 17)
+    await Promise.all(this.options.routes.map((route) => this.sendBatch(route, report, prefetch)))
     return report
   }
 

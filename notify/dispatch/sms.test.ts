@@ -18,9 +18,13 @@ import { SmsProviderChain } from '#notify/channels/sms/sms-providers.ts'
 import { countRecipients } from '#notify/targeting/count-recipients.ts'
 import { describeEachBackend, useTestDatabase } from '#tests/db.ts'
 import { startFakeSmsGateway, type FakeSmsGateway } from '#tests/fakes/sms-gateway.ts'
+import { fanOutBatch } from '#notify/ledger/fan-out.ts'
 import { Dispatcher, type ChannelRoute } from './dispatcher.ts'
 import { ExerciseSink } from './exercise-sink.ts'
-import { composeAlert, demoTerritory, INSIDE, issue, OUTSIDE, type Territory } from './fixtures/engine-support.ts'
+import { generateVapidKeys, WebPushAdapter } from '#notify/channels/web-push.ts'
+import { startFakePushService } from '#tests/fakes/push-service.ts'
+import { composeAlert, demoTerritory, INSIDE, issue, OUTSIDE, subscribe, type Territory } from './fixtures/engine-support.ts'
+import { webPushRoute } from './web-push-route.ts'
 import { renderSms } from './render-sms.ts'
 import { smsRoute } from './sms-route.ts'
 
@@ -197,6 +201,48 @@ describeEachBackend('SMS channel', (backend) => {
     expect(primary.requests).toBe(requestsBefore)
     expect(sink.records.map((r) => (r.message as { text: string }).text)).toEqual([expect.stringMatching(/^MĀCĪBAS: /)])
     expect((await prisma.delivery.findFirstOrThrow({ where: { alertId } })).status).toBe('SENT')
+  })
+
+  it('a hanging SMS gateway holds up its own channel only: web push of the same alert is sent meanwhile (rows 11, 17)', async () => {
+    const prisma = await setup()
+    const push = await startFakePushService()
+    try {
+      await smsSubscriber(prisma, '+37120000041', [INSIDE], ['lv'])
+      await subscribe(prisma, push, { places: [INSIDE] })
+      primary.fault('+37120000041', { kind: 'hang' }, 1)
+      // an SMS alert and a web push alert, both fanned out: each channel has a batch waiting
+      const alertId = await issue(prisma, await composeAlert(prisma, territory), ['sms'])
+      await issue(prisma, await composeAlert(prisma, territory), ['webpush'])
+      while (await fanOutBatch(prisma)) {
+        /* until both are fanned out */
+      }
+      const webPush = webPushRoute(new WebPushAdapter({ vapid: { subject: 'mailto:t@example.lv', ...generateVapidKeys() }, agent: push.agent })) as ChannelRoute<unknown>
+      const sms = smsRoute({ adapter: primaryOnly(), baseUrl: BASE }) as ChannelRoute<unknown>
+      // what the SMS channel's state is when web push writes its result
+      let smsWhenPushDone: string | undefined
+      const d = new Dispatcher({
+        prisma,
+        routes: [sms, webPush],
+        exerciseSink: new ExerciseSink(),
+        sendTimeoutMs: 4000,
+        supersessionCheckMs: 0,
+        retry: { maxAttempts: 3, backoff: { baseMs: 10, capMs: 20 } },
+        hooks: {
+          beforeComplete: async ({ deliveries }) => {
+            if (deliveries[0]?.channel === 'webpush') smsWhenPushDone = (await prisma.delivery.findFirstOrThrow({ where: { alertId, channel: 'sms' } })).status
+          },
+        },
+      })
+      await d.drain({ timeoutMs: 30_000, idleMs: 50 })
+      // web push finished while the SMS send was still hanging (claimed, not answered)
+      expect(smsWhenPushDone).toBe('SENDING')
+      expect(push.received).toHaveLength(1)
+      // the hang timed out and the retry went through: the gateway has the message once
+      expect(primary.received.filter((m) => m.to === '+37120000041')).toHaveLength(1)
+      expect((await prisma.delivery.findFirstOrThrow({ where: { alertId, channel: 'sms' } })).status).toBe('SENT')
+    } finally {
+      await push.close()
+    }
   })
 
   it('refuses a receipt with a bad signature, and acknowledges one for an unknown message', async () => {
