@@ -130,7 +130,10 @@ for (const backend of testBackends()) {
       await until(() => a.ticks.length > ticksBefore, 30_000, 'worker A to finish its frozen tick')
       const frozenTick = a.ticks[ticksBefore]
       expect(frozenTick.sent).toBe(0)
-      expect(frozenTick.stale).toBe(sentBeforeFreeze)
+      // refused: what it had sent, and a send that was under way but had not reached the fake when
+      // it froze (its timeout fired on waking: a retry outcome) — at most one per parallel send (2)
+      expect(frozenTick.stale).toBeGreaterThanOrEqual(sentBeforeFreeze)
+      expect(frozenTick.stale).toBeLessThanOrEqual(sentBeforeFreeze + 2)
       expect(frozenTick.claimed).toBe(takenOver)
       for (const w of [a, b]) w.child.kill('SIGTERM')
       await Promise.all([a.exited, b.exited])
@@ -146,7 +149,7 @@ for (const backend of testBackends()) {
       for (const sub of subs) expect(countBySubscription(push.received).get(sub.id)).toBeGreaterThanOrEqual(1)
       // the ledger shows B's sends, never A's refused ones
       const stale = await db.prisma.deliveryAttempt.findMany({ where: { result: 'stale' }, include: { delivery: true } })
-      expect(stale).toHaveLength(sentBeforeFreeze)
+      expect(stale).toHaveLength(frozenTick.stale)
       const bMessages = new Set(sentBy('b').map((r) => `${push.origin}/message/${r.messageId}`))
       for (const s of stale) {
         // what A made of its sends in flight when it woke (sent, or a timeout: its timers ran on) is refused
