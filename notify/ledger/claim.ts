@@ -30,9 +30,13 @@ export async function claimDeliveries(db: Db, options: { channel: string; limit:
         SELECT "id" FROM "Delivery"
          WHERE "channel" = $3 AND "status" = 'PENDING' AND "nextAttemptAt" <= now()
            AND NOT EXISTS (SELECT 1 FROM "ChannelPause" p WHERE p."channel" = $3 AND p."pausedUntil" > now())
-           -- an Update or Cancel superseded the alert: nothing of it goes out any more (decision 008)
-           AND NOT EXISTS (SELECT 1 FROM "Alert" a WHERE a."id" = "Delivery"."alertId" AND a."supersededAt" IS NOT NULL)
-         ORDER BY "id" LIMIT $4::int
+           -- an Update or Cancel superseded the alert: nothing of it goes out any more (decision 008).
+           -- OFFSET 0 keeps this a per-row filter: as an anti-join the planner misjudged how many
+           -- rows survive it, read every pending row and sorted them (18 ms a claim at 50,000
+           -- pending instead of 0.6 ms walking the index below in order)
+           AND NOT EXISTS (SELECT 1 FROM "Alert" a WHERE a."id" = "Delivery"."alertId" AND a."supersededAt" IS NOT NULL OFFSET 0)
+         -- due first, then in order of fan-out: the order of the (channel, status, nextAttemptAt, id) index
+         ORDER BY "nextAttemptAt", "id" LIMIT $4::int
          FOR UPDATE SKIP LOCKED)
       RETURNING "id", "alertId", "channel", "recipientKey", "attempts", "idempotencyKey"`,
     token,

@@ -52,6 +52,7 @@ export async function completeDeliveries(db: Db, token: string, outcomes: Outcom
     `WITH input AS (
        SELECT * FROM json_to_recordset($2::json) AS x("id" bigint, "attempt" int, "status" text, "delayMs" int,
                                                        "error" text, "pmid" text, "result" text, "http" int, "detail" text)),
+     lease AS MATERIALIZED (SELECT $1::text AS "token", 'SENDING'::"DeliveryStatus" AS "state"),
      upd AS (
        UPDATE "Delivery" d SET "leaseToken" = NULL, "leaseExpiresAt" = NULL,
               -- an alert an Update/Cancel superseded meanwhile is not retried (decision 008)
@@ -61,7 +62,14 @@ export async function completeDeliveries(db: Db, token: string, outcomes: Outcom
               "nextAttemptAt" = CASE WHEN i."status" = 'PENDING' THEN now() + i."delayMs" * interval '1 millisecond' ELSE d."nextAttemptAt" END,
               "lastError" = i."error", "providerMessageId" = COALESCE(i."pmid", d."providerMessageId"), "updatedAt" = now()
          FROM input i
-        WHERE d."id" = i."id" AND d."leaseToken" = $1 AND d."status" = 'SENDING'
+        -- The rows are found by primary key, one probe per result; lease and state are checked on
+        -- the row found. The expected token and state come from a materialised CTE so that the
+        -- planner cannot use them to pick rows: with d."status" = 'SENDING' it read the partial
+        -- index of SENDING rows instead, and as a fresh lease token is never in the statistics it
+        -- expected one row there and compared it with every input row — for each of the 500 rows
+        -- it found (250,000 comparisons: 60 ms a batch instead of 8).
+          CROSS JOIN lease
+        WHERE d."id" = i."id" AND d."leaseToken" = lease."token" AND d."status" = lease."state"
         RETURNING d."id", d."status"),
      att AS (
        INSERT INTO "DeliveryAttempt" ("deliveryId", "attempt", "at", "result", "httpStatus", "detail")
