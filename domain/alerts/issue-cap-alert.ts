@@ -45,6 +45,10 @@ export type IssueCapAlertOptions = {
   territoryId?: string
   /** CAP scope Private: the named recipients (e.g. "warehouse:<id>"), reached on every channel */
   recipientKeys?: string[]
+  /** the operator's group picks: paging groups ('phone', audio gateways on 'mqtt'), device groups ('mqtt'), staff groups ('sms') */
+  pagingGroupIds?: string[]
+  deviceGroupIds?: string[]
+  staffGroupIds?: string[]
   now?: Date
 }
 
@@ -142,6 +146,9 @@ export async function issueCapAlert(options: IssueCapAlertOptions): Promise<Issu
       referencedAlertIds: referenced.map((r) => r.id),
       approvedById: options.approvedById ?? null,
       recipientKeys: options.recipientKeys ?? [],
+      pagingGroupIds: options.pagingGroupIds ?? [],
+      deviceGroupIds: options.deviceGroupIds ?? [],
+      staffGroupIds: options.staffGroupIds ?? [],
     })
     if (!issued.created) return issued
 

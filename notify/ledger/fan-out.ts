@@ -52,7 +52,7 @@ export async function fanOutBatch(prisma: PrismaClient, options: { batchSize?: n
     const areaChannels = AREA_CHANNELS.filter((c) => alert.channels.includes(c))
     if (alert.msgType === 'Cancel' || areaChannels.length === 0) {
       // an Alert or Update without area channels: the accounts (social), then who was reached
-      if (alert.msgType !== 'Cancel') await fanOutAccounts(tx, alert.id)
+      if (alert.msgType !== 'Cancel') await fanOutGroupsAndAccounts(tx, alert.id)
       return fanOutReferencesOnly(tx, alert)
     }
     // the spatial index of the channel (notify/targeting): recipients in the area, once per
@@ -79,7 +79,7 @@ export async function fanOutBatch(prisma: PrismaClient, options: { batchSize?: n
       if (next) {
         nextCursor = `${next}|`
       } else {
-        await fanOutAccounts(tx, alert.id)
+        await fanOutGroupsAndAccounts(tx, alert.id)
         // an Update also reaches everyone the alerts it refers to reached (decision 008)
         const reached = await fanOutReferences(tx, alert)
         inserted += reached.inserted
@@ -111,15 +111,40 @@ async function fanOutNamedRecipients(tx: Db, alert: { id: string; channels: stri
 }
 
 /**
- * The municipality's own accounts on the 'social' channel: every enabled account of the alert's
- * territory, for a PUBLIC alert only (a restricted or private alert is never posted). Idempotent.
+ * The recipients an operator picks by group rather than by area, each on its channel when the
+ * alert names that channel (idempotent: the unique alert × channel × recipient):
+ * - 'social': every enabled account of the alert's territory, for a PUBLIC alert only (a
+ *   restricted or private alert is never posted);
+ * - 'phone': every enabled desk phone of the picked, enabled paging groups (recipientKey: Phone id);
+ * - 'mqtt': each picked, enabled device group (recipientKey "group:<DeviceGroup id>": one retained
+ *   message on the group's topic) and the audio gateway of each picked paging group that has one
+ *   ("paging:<PagingGroup id>");
+ * - 'sms': every member with a mobile number of the picked staff groups ("user:<User id>").
  */
-async function fanOutAccounts(tx: Db, alertId: string): Promise<number> {
+export async function fanOutGroupsAndAccounts(tx: Db, alertId: string): Promise<number> {
   return tx.$executeRawUnsafe(
     `INSERT INTO "Delivery" ("alertId", "channel", "recipientKey", "idempotencyKey", "nextAttemptAt", "createdAt", "updatedAt")
-     SELECT a."id", 'social', s."id", a."id" || ':social:' || s."id", now(), now(), now()
-       FROM "Alert" a JOIN "SocialAccount" s ON s."territoryId" = a."territoryId" AND s."enabled"
-      WHERE a."id" = $1 AND 'social' = ANY(a."channels") AND a."payload"->>'scope' = 'Public'
+     SELECT a."id", r."channel", r."key", a."id" || ':' || r."channel" || ':' || r."key", now(), now(), now()
+       FROM "Alert" a
+       CROSS JOIN LATERAL (
+         SELECT 'social' AS "channel", s."id" AS "key" FROM "SocialAccount" s
+          WHERE s."territoryId" = a."territoryId" AND s."enabled" AND a."payload"->>'scope' = 'Public'
+         UNION ALL
+         SELECT 'phone', p."id" FROM "Phone" p JOIN "PagingGroup" g ON g."id" = p."groupId"
+          WHERE g."id" = ANY(a."pagingGroupIds") AND g."territoryId" = a."territoryId" AND g."enabled" AND p."enabled"
+         UNION ALL
+         SELECT 'mqtt', 'group:' || g."id" FROM "DeviceGroup" g
+          WHERE g."id" = ANY(a."deviceGroupIds") AND g."territoryId" = a."territoryId" AND g."enabled"
+         UNION ALL
+         SELECT 'mqtt', 'paging:' || g."id" FROM "PagingGroup" g
+          WHERE g."id" = ANY(a."pagingGroupIds") AND g."territoryId" = a."territoryId" AND g."enabled" AND g."audioGateway"
+         UNION ALL
+         SELECT DISTINCT 'sms', 'user:' || u."id" FROM "StaffGroupMember" m
+           JOIN "StaffGroup" g ON g."id" = m."groupId" JOIN "User" u ON u."id" = m."userId"
+          WHERE g."id" = ANY(a."staffGroupIds") AND g."territoryId" = a."territoryId"
+            AND u."status" = 'ACTIVE' AND u."phone" IS NOT NULL
+       ) r
+      WHERE a."id" = $1 AND r."channel" = ANY(a."channels")
      ON CONFLICT ("alertId", "channel", "recipientKey") DO NOTHING`,
     alertId,
   )

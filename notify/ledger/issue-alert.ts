@@ -26,6 +26,10 @@ export type IssueAlertInput = {
   approvedById?: string | null
   /** CAP scope Private: the named recipients, reached on every channel instead of by area */
   recipientKeys?: string[]
+  /** the operator's group picks (fan-out.ts fanOutGroupsAndAccounts) */
+  pagingGroupIds?: string[]
+  deviceGroupIds?: string[]
+  staffGroupIds?: string[]
 }
 
 export type IssuedAlert = { id: string; identifier: string; created: boolean }
@@ -41,10 +45,11 @@ export async function issueAlert(db: Db, input: IssueAlertInput): Promise<Issued
   const rows = await db.$queryRawUnsafe<{ id: string; identifier: string }[]>(
     `INSERT INTO "Alert" ("id", "identifier", "status", "msgType", "territoryId", "payload", "severity", "area",
                           "createdById", "idempotencyKey", "createdAt", "fanoutDoneAt",
-                          "channels", "referencedAlertIds", "approvedById", "recipientKeys")
+                          "channels", "referencedAlertIds", "approvedById", "recipientKeys",
+                          "pagingGroupIds", "deviceGroupIds", "staffGroupIds")
      VALUES (gen_random_uuid()::text, $1, $2::"AlertStatus", $3::"AlertMsgType", $4, $5::jsonb, $6::"AlertSeverity",
              $7::jsonb, $8, $9, now(), CASE WHEN $2 = 'Draft' THEN now() END,
-             $10::text[], $11::text[], $12, $13::text[])
+             $10::text[], $11::text[], $12, $13::text[], $14::text[], $15::text[], $16::text[])
      ON CONFLICT DO NOTHING
      RETURNING "id", "identifier"`,
     input.identifier,
@@ -60,6 +65,9 @@ export async function issueAlert(db: Db, input: IssueAlertInput): Promise<Issued
     input.referencedAlertIds ?? [],
     input.approvedById ?? null,
     input.recipientKeys ?? [],
+    input.pagingGroupIds ?? [],
+    input.deviceGroupIds ?? [],
+    input.staffGroupIds ?? [],
   )
   if (rows.length === 1) return { ...rows[0], created: true }
   // nothing inserted: either the same request again (same key: answer with that alert), or a
