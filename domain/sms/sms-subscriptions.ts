@@ -20,6 +20,7 @@ import type { PrismaClient } from '#generated/prisma/client.ts'
 import type { ChannelAdapter } from '#notify/channels/contract.ts'
 import { normalizeE164 } from '#notify/channels/sms/e164.ts'
 import type { SmsMessage } from '#notify/channels/sms/http-gateway.ts'
+import { recordSmsNoticeParts } from '#notify/ledger/apply-sms-receipt.ts'
 
 export const smsSubscriptionLimits = {
   codeTtlMs: 10 * 60_000,
@@ -93,6 +94,8 @@ export async function requestSmsSubscription(options: RequestSmsSubscriptionOpti
   })
   const lang = (languages[0] ?? 'lv') as Lang
   const result = await options.sender.send({ to: number, text: fill(texts.code[lang], { code }) }, { idempotencyKey: `sms-code:${id}`, timeoutMs: 10_000 })
+  // its receipt is acknowledged, not refused as unknown (a failure here only costs receipts offered again)
+  if (result.kind === 'sent') await recordSmsNoticeParts(prisma, result.providerMessageId).catch(() => undefined)
   if (result.kind !== 'sent') {
     await prisma.smsVerification.delete({ where: { id } })
     throw new AppError(result.kind === 'permanent' && result.deadAddress ? 'INVALID_INPUT' : 'UNAVAILABLE', `the code could not be sent: ${result.reason}`, {
@@ -154,9 +157,10 @@ export async function confirmSmsSubscription(options: ConfirmSmsSubscriptionOpti
   if (outcome.kind === 'wrong') throw new AppError('INVALID_INPUT', 'wrong code', { fields: { code: smsErrors.codeInvalid } })
   // the confirmation with the unsubscribe link; the subscription stands even if it does not go out
   const link = `${options.baseUrl.replace(/\/+$/, '')}/sms/stop/${stopToken}`
-  await options.sender
+  const confirmation = await options.sender
     ?.send({ to: outcome.phone, text: fill(texts.confirmed[outcome.language], { link }) }, { idempotencyKey: `sms-confirm:${id}`, timeoutMs: 10_000 })
     .catch(() => undefined)
+  if (confirmation?.kind === 'sent') await recordSmsNoticeParts(prisma, confirmation.providerMessageId).catch(() => undefined)
   return { subscriptionId: outcome.id, created: outcome.created, stopToken }
 }
 

@@ -7,13 +7,15 @@
 // A receipt can arrive before the send's result is written (the provider is fast, our transaction
 // not yet committed): an HTTP gateway receipt names our reference (the idempotency key), which
 // finds the delivery whatever its status; an SMPP receipt names only the part's message id, so
-// until the result is written it is `unknown` and the SMSC offers it again later.
+// until the result is written it is `unknown` and the SMSC offers it again later. A receipt of a
+// part sent outside the ledger (a resident's code, the "subscribed" SMS: recordSmsNoticeParts) is
+// `notice`: acknowledged, nothing to update.
 import { mergePartReceipts, type HttpGatewayReceipt, type MessageReceiptState, type PartStatus } from '#notify/channels/sms/receipts.ts'
 import type { SmsReceipt } from '#notify/channels/smpp/smpp-adapter.ts'
 import type { Db } from './db.ts'
 import { SMS_CHANNEL } from './fan-out.ts'
 
-export type ApplyReceiptResult = 'applied' | 'duplicate' | 'unknown'
+export type ApplyReceiptResult = 'applied' | 'duplicate' | 'unknown' | 'notice'
 
 type DeliveryRow = { id: bigint; attempts: number; receiptParts: MessageReceiptState | null; receiptStatus: string | null; providerMessageId: string | null }
 
@@ -50,7 +52,10 @@ export async function applySmppReceipt(db: Db, receipt: SmsReceipt): Promise<App
       receipt.providerMessageId,
     )
     const row = rows[0]
-    if (!row) return 'unknown'
+    if (!row) {
+      const notice = await tx.$queryRawUnsafe<unknown[]>(`SELECT 1 FROM "SmsNoticePart" WHERE "partId" = $1`, `smpp:${receipt.providerMessageId}`)
+      return notice.length > 0 ? 'notice' : 'unknown'
+    }
     const ids = row.providerMessageId!.slice('smpp:'.length).split(',')
     return merge(tx, row, {
       id: row.providerMessageId!,
@@ -102,4 +107,21 @@ export function parseIdempotencyKey(key: string): { alertId: string; channel: st
 async function inTransaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
   const client = db as Db & { $transaction?: (fn: (tx: Db) => Promise<T>) => Promise<T> }
   return typeof client.$transaction === 'function' ? client.$transaction(fn) : fn(db)
+}
+
+/**
+ * Remember the parts of a message sent outside the ledger (`providerMessageId` as the provider chain
+ * returns it: "smpp:id1,id2" or "http:id"), so that their SMPP receipts are acknowledged rather than
+ * offered again and again. HTTP gateway receipts need nothing: an unknown one is acknowledged anyway.
+ * Parts older than 7 days are forgotten here too.
+ */
+export async function recordSmsNoticeParts(db: Db, providerMessageId: string | undefined): Promise<void> {
+  if (!providerMessageId?.startsWith('smpp:')) return
+  const parts = providerMessageId.slice('smpp:'.length).split(',').filter(Boolean).map((id) => `smpp:${id}`)
+  if (parts.length === 0) return
+  await db.$executeRawUnsafe(
+    `INSERT INTO "SmsNoticePart" ("partId") SELECT x FROM json_array_elements_text($1::json) AS x ON CONFLICT DO NOTHING`,
+    JSON.stringify(parts),
+  )
+  await db.$executeRawUnsafe(`DELETE FROM "SmsNoticePart" WHERE "createdAt" < now() - interval '7 days'`)
 }
