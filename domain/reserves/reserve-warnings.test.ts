@@ -71,10 +71,34 @@ describeEachBackend('reserve warnings to staff', (backend) => {
     expect(new Set(again.alreadyNotified)).toEqual(affected)
     expect(await prisma.alert.count({ where: { recipientKeys: { isEmpty: false } } })).toBe(affected.size)
 
+    // later the same day the situation of one warehouse changes (a minimum level raised): that
+    // warehouse gets a new notice, the others nothing
+    const item = below.find((r) => r.warehouseId === central.id)!
+    const before = gateway.received.length
+    await prisma.minimumLevel.update({ where: { warehouseId_itemId: { warehouseId: central.id, itemId: item.item.id } }, data: { quantity: item.minimum + 5 } })
+    const changed = await notifyReserveWarnings({ prisma })
+    expect(changed.notified).toEqual([central.id])
+    expect(new Set(changed.alreadyNotified)).toEqual(new Set([...affected].filter((id) => id !== central.id)))
+    await new Dispatcher({
+      prisma,
+      routes: [smsRoute({ adapter: new SmsProviderChain([{ name: 'http', adapter: new HttpSmsGatewayAdapter({ url: gateway.url, auth: { kind: 'bearer', token: 't' }, senderId: 'Jelgava' }) }]) }) as ChannelRoute<unknown>],
+      exerciseSink: new ExerciseSink(),
+      supersessionCheckMs: 0,
+    }).drain({ timeoutMs: 30_000, idleMs: 50 })
+    const news = gateway.received.slice(before)
+    expect(news.map((m) => m.to)).toEqual([central.responsiblePhone.replace(/\s/g, '')])
+    expect(news[0].text).toContain(`${item.usable}/${item.minimum + 5}`)
+
+    // the next day the same situations are told again, once
+    const tomorrow = new Date(Date.now() + 24 * 3600_000)
+    const nextDay = await notifyReserveWarnings({ prisma, now: tomorrow })
+    expect(nextDay.alreadyNotified).toEqual([])
+    expect(nextDay.notified).toContain(central.id)
+    expect((await notifyReserveWarnings({ prisma, now: tomorrow })).notified).toEqual([])
+
     // a warehouse without a number: on the dashboard only
     await prisma.warehouse.update({ where: { id: central.id }, data: { responsiblePhone: '' } })
-    const item = below.find((r) => r.warehouseId === central.id)!
-    await prisma.minimumLevel.update({ where: { warehouseId_itemId: { warehouseId: central.id, itemId: item.item.id } }, data: { quantity: item.minimum + 1 } })
+    await prisma.minimumLevel.update({ where: { warehouseId_itemId: { warehouseId: central.id, itemId: item.item.id } }, data: { quantity: item.minimum + 6 } })
     expect((await notifyReserveWarnings({ prisma })).withoutPhone).toContain(central.id)
   })
 })
