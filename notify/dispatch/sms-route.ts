@@ -3,9 +3,11 @@
 // Afterwards a dead number (the provider says it does not exist) removes the subscription and
 // cancels its pending deliveries, like a web push 410; a success stamps lastSuccessAt.
 //
-// The delivery's recipientKey is the SmsSubscription id, or "warehouse:<id>" for the responsible
-// person of a warehouse (staff notices, CAP scope Private): the number itself never enters the
-// ledger, the delivery report or a log line.
+// The delivery's recipientKey is the SmsSubscription id, "warehouse:<id>" for the responsible
+// person of a warehouse (staff notices, CAP scope Private), or "user:<id>" for a staff member of a
+// picked staff group (User.phone, in the user's language; a user disabled meanwhile or without a
+// number fails permanently): the number itself never enters the ledger, the delivery report or a
+// log line.
 import type { ChannelAdapter, SendResult } from '#notify/channels/contract.ts'
 import type { SmsMessage } from '#notify/channels/sms/http-gateway.ts'
 import type { ClaimedDelivery } from '#notify/ledger/claim.ts'
@@ -48,13 +50,35 @@ export function smsRoute(options: SmsRouteOptions): ChannelRoute<SmsMessage> {
           if (number.ok) byId.set(`warehouse:${w.id}`, { id: `warehouse:${w.id}`, phone: number.number, languages: ['lv'] })
         }
       }
+      // staff: members of picked staff groups, on their own number in their own language
+      const users = ids.filter((id) => id.startsWith('user:'))
+      const staffMissing = new Map<string, string>()
+      if (users.length > 0) {
+        const rows = await db.$queryRawUnsafe<{ id: string; phone: string | null; language: string; status: string }[]>(
+          `SELECT "id", "phone", "language", "status"::text AS "status" FROM "User" WHERE "id" IN (SELECT json_array_elements_text($1::json))`,
+          JSON.stringify(users.map((u) => u.slice('user:'.length))),
+        )
+        for (const u of rows) {
+          const number = u.phone ? normalizeE164(u.phone) : null
+          if (u.status !== 'ACTIVE') staffMissing.set(`user:${u.id}`, 'the staff member\'s account is disabled')
+          else if (!number?.ok) staffMissing.set(`user:${u.id}`, 'the staff member has no mobile number')
+          else byId.set(`user:${u.id}`, { id: `user:${u.id}`, phone: number.number, languages: [u.language, 'lv'] })
+        }
+      }
       const rendered = new Map<string, string>()
       const out = new Map<bigint, SmsMessage | SendResult>()
       for (const delivery of deliveries) {
         const subscription = byId.get(delivery.recipientKey)
         const alert = alerts.get(delivery.alertId)
         if (!subscription || !alert) {
-          const reason = subscription ? 'alert missing' : delivery.recipientKey.startsWith('warehouse:') ? 'the warehouse has no mobile number for its responsible person' : 'unsubscribed'
+          const key = delivery.recipientKey
+          const reason = subscription
+            ? 'alert missing'
+            : key.startsWith('warehouse:')
+              ? 'the warehouse has no mobile number for its responsible person'
+              : key.startsWith('user:')
+                ? (staffMissing.get(key) ?? 'the staff member no longer exists')
+                : 'unsubscribed'
           out.set(delivery.id, { kind: 'permanent', deadAddress: false, reason })
           continue
         }
