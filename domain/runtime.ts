@@ -24,6 +24,8 @@ export type Runtime = {
   smsSender?: ChannelAdapter<SmsMessage>
   /** seals and opens channel credentials (server/secrets-key.ts) */
   secretsKey?: Buffer
+  /** an enabled paging group has an enabled phone (checked at start and after changes: domain/paging) */
+  pagingPhones?: boolean
 }
 
 const KEY = Symbol.for('sargs.runtime')
@@ -43,8 +45,8 @@ export function prisma(): PrismaClient {
   return getRuntime().prisma
 }
 
-/** The notification channels this server can send on: web push always, SMS when configured, social accounts. */
+/** The notification channels this server can send on: web push always, SMS when configured, social accounts, desk phones of paging groups. */
 export function configuredChannels(): string[] {
   const runtime = getRuntime()
-  return ['webpush', ...(runtime.smsSender ? ['sms'] : []), ...(runtime.secretsKey ? ['social'] : [])]
+  return ['webpush', ...(runtime.smsSender ? ['sms'] : []), ...(runtime.secretsKey ? ['social'] : []), ...(runtime.secretsKey && runtime.pagingPhones ? ['phone'] : [])]
 }

@@ -6,6 +6,7 @@ import { pruneAuthTables } from '#domain/auth/prune-auth-tables.ts'
 import { loadSecretsKey } from './secrets-key.ts'
 import { notifyReserveWarnings } from '#domain/reserves/notify-reserve-warnings.ts'
 import { buildDispatcher, buildSmsProviders } from '#notify/dispatch/build-dispatcher.ts'
+import { refreshPagingChannel } from '#domain/paging/paging-groups.ts'
 import { createHttpApp } from './app.ts'
 import { openDatabase } from './db/open.ts'
 import { ConfigError, parseEnv } from './env.ts'
@@ -51,6 +52,13 @@ async function main() {
   const smsSender = env.sms ? buildSmsProviders({ prisma: db.prisma, sms: env.sms, publicUrl: env.publicUrl }) : undefined
   setRuntime({ prisma: db.prisma, realtime: realtime.publisher, ...(dispatcher ? { dispatcher } : {}), ...(smsSender ? { smsSender } : {}), secretsKey })
   dispatcher?.start()
+  // channel 'phone' is offered while an enabled paging group has an enabled phone: checked now and
+  // every minute (changes made here refresh it at once; `sargs phones` runs in another process)
+  await refreshPagingChannel(db.prisma)
+  const pagingWatch = setInterval(() => {
+    refreshPagingChannel(db.prisma).catch((error) => console.error('checking paging phones failed:', error))
+  }, 60 * 1000)
+  pagingWatch.unref()
   if (realtime.health) Object.assign(dependencies, { redis: { check: realtime.health, required: true } })
   // live delivery progress of alerts going out, published from the ledger (one node publishes)
   const progressTicker = startAlertProgressTicker({ prisma: db.prisma, publisher: realtime.publisher })
@@ -86,6 +94,7 @@ async function main() {
     const force = setTimeout(() => process.exit(1), 10_000)
     force.unref()
     clearInterval(prune)
+    clearInterval(pagingWatch)
     if (reserveWatch) clearInterval(reserveWatch)
     // in-flight sends finish or are released before the database closes
     await dispatcher?.stop().catch((error: unknown) => console.error('stopping the dispatcher failed:', error))

@@ -10,6 +10,7 @@ import { recordAudit } from '#domain/audit/record-audit.ts'
 import type { Actor } from '#domain/auth/actor.ts'
 import { AppError } from '#domain/errors.ts'
 import { authorize } from '#domain/incidents/authorize.ts'
+import { getRuntime } from '#domain/runtime.ts'
 import { sealSecret, secretHint } from '#domain/secrets/seal.ts'
 import { getDefaultTerritory } from '#domain/territory/get-territory.ts'
 import type { Prisma, PrismaClient } from '#generated/prisma/client.ts'
@@ -51,17 +52,19 @@ export async function createPagingGroup(options: { prisma: PrismaClient; actor: 
   const data = readGroup(options.input)
   const territory = await getDefaultTerritory({ prisma: options.prisma })
   if (!territory) throw new AppError('UNAVAILABLE', 'no territory is configured yet')
-  return options.prisma.$transaction(async (tx) => {
+  const result = await options.prisma.$transaction(async (tx) => {
     await nameFree(tx, territory.id, data.name)
     const row = await tx.pagingGroup.create({ data: { territoryId: territory.id, ...data } })
     await recordAudit(tx, { ...actorFields(options.actor), action: 'paging-group.created', entityType: 'PagingGroup', entityId: row.id, data })
     return groupView({ ...row, phones: [] })
   })
+  await refreshPagingChannel(options.prisma)
+  return result
 }
 
 export async function updatePagingGroup(options: { prisma: PrismaClient; actor: Actor; id: string; input: Record<string, unknown> }): Promise<PagingGroupView> {
   authorize(options.actor, PERMISSION)
-  return options.prisma.$transaction(async (tx) => {
+  const result = await options.prisma.$transaction(async (tx) => {
     const found = await tx.pagingGroup.findUnique({ where: { id: options.id } })
     if (!found) throw new AppError('NOT_FOUND', 'no such paging group')
     const data = readGroup(options.input, found)
@@ -71,17 +74,21 @@ export async function updatePagingGroup(options: { prisma: PrismaClient; actor: 
     await recordAudit(tx, { ...actorFields(options.actor), action: 'paging-group.updated', entityType: 'PagingGroup', entityId: row.id, data: { name: row.name, changed } })
     return groupView(row)
   })
+  await refreshPagingChannel(options.prisma)
+  return result
 }
 
 export async function setPagingGroupEnabled(options: { prisma: PrismaClient; actor: Actor; id: string; enabled: boolean }): Promise<PagingGroupView> {
   authorize(options.actor, PERMISSION)
-  return options.prisma.$transaction(async (tx) => {
+  const result = await options.prisma.$transaction(async (tx) => {
     const found = await tx.pagingGroup.findUnique({ where: { id: options.id } })
     if (!found) throw new AppError('NOT_FOUND', 'no such paging group')
     const row = await tx.pagingGroup.update({ where: { id: found.id }, data: { enabled: options.enabled }, include: { phones: { orderBy: { name: 'asc' } } } })
     await recordAudit(tx, { ...actorFields(options.actor), action: options.enabled ? 'paging-group.enabled' : 'paging-group.disabled', entityType: 'PagingGroup', entityId: row.id, data: { name: row.name } })
     return groupView(row)
   })
+  await refreshPagingChannel(options.prisma)
+  return result
 }
 
 /** Removes a group and its phones (their past deliveries stay in the ledger under the phone id). */
@@ -93,6 +100,7 @@ export async function deletePagingGroup(options: { prisma: PrismaClient; actor: 
     await tx.pagingGroup.delete({ where: { id: found.id } })
     await recordAudit(tx, { ...actorFields(options.actor), action: 'paging-group.deleted', entityType: 'PagingGroup', entityId: found.id, data: { name: found.name, phones: found.phones.map((p) => p.id) } })
   })
+  await refreshPagingChannel(options.prisma)
 }
 
 async function nameFree(tx: Prisma.TransactionClient, territoryId: string, name: string): Promise<void> {
@@ -143,7 +151,7 @@ function readPhone(input: Record<string, unknown>, current?: { name: string; ven
 export async function addPhone(options: { prisma: PrismaClient; actor: Actor; secretsKey: Buffer; groupId: string; input: Record<string, unknown> }): Promise<PhoneView> {
   authorize(options.actor, PERMISSION)
   const data = readPhone(options.input)
-  return options.prisma.$transaction(async (tx) => {
+  const result = await options.prisma.$transaction(async (tx) => {
     const group = await tx.pagingGroup.findUnique({ where: { id: options.groupId } })
     if (!group) throw new AppError('NOT_FOUND', 'no such paging group', { fields: { groupId: 'admin:errors.invalid' } })
     const id = crypto.randomUUID()
@@ -158,11 +166,13 @@ export async function addPhone(options: { prisma: PrismaClient; actor: Actor; se
     })
     return phoneView(row)
   })
+  await refreshPagingChannel(options.prisma)
+  return result
 }
 
 export async function updatePhone(options: { prisma: PrismaClient; actor: Actor; secretsKey: Buffer; id: string; input: Record<string, unknown> }): Promise<PhoneView> {
   authorize(options.actor, PERMISSION)
-  return options.prisma.$transaction(async (tx) => {
+  const result = await options.prisma.$transaction(async (tx) => {
     const found = await tx.phone.findUnique({ where: { id: options.id } })
     if (!found) throw new AppError('NOT_FOUND', 'no such phone')
     const data = readPhone(options.input, found)
@@ -179,17 +189,21 @@ export async function updatePhone(options: { prisma: PrismaClient; actor: Actor;
     await recordAudit(tx, { ...actorFields(options.actor), action: 'phone.updated', entityType: 'Phone', entityId: row.id, data: { name: row.name, changed } })
     return phoneView(row)
   })
+  await refreshPagingChannel(options.prisma)
+  return result
 }
 
 export async function setPhoneEnabled(options: { prisma: PrismaClient; actor: Actor; id: string; enabled: boolean }): Promise<PhoneView> {
   authorize(options.actor, PERMISSION)
-  return options.prisma.$transaction(async (tx) => {
+  const result = await options.prisma.$transaction(async (tx) => {
     const found = await tx.phone.findUnique({ where: { id: options.id } })
     if (!found) throw new AppError('NOT_FOUND', 'no such phone')
     const row = await tx.phone.update({ where: { id: found.id }, data: { enabled: options.enabled } })
     await recordAudit(tx, { ...actorFields(options.actor), action: options.enabled ? 'phone.enabled' : 'phone.disabled', entityType: 'Phone', entityId: row.id, data: { name: row.name } })
     return phoneView(row)
   })
+  await refreshPagingChannel(options.prisma)
+  return result
 }
 
 export async function removePhone(options: { prisma: PrismaClient; actor: Actor; id: string }): Promise<void> {
@@ -200,6 +214,7 @@ export async function removePhone(options: { prisma: PrismaClient; actor: Actor;
     await tx.phone.delete({ where: { id: found.id } })
     await recordAudit(tx, { ...actorFields(options.actor), action: 'phone.removed', entityType: 'Phone', entityId: found.id, data: { groupId: found.groupId, name: found.name } })
   })
+  await refreshPagingChannel(options.prisma)
 }
 
 // ---- lists ----
@@ -225,6 +240,21 @@ export async function listPagingGroupsForComposer(prisma: PrismaClient, territor
 export async function hasPageablePhones(prisma: PrismaClient): Promise<boolean> {
   const phone = await prisma.phone.findFirst({ where: { enabled: true, group: { enabled: true } }, select: { id: true } })
   return phone !== null
+}
+
+/**
+ * Tells this process's runtime whether channel 'phone' can be offered (configuredChannels stays
+ * synchronous). Called after every change here, at server start and periodically by the server
+ * (changes made by `sargs phones` in another process). Nothing happens where no runtime is set.
+ */
+export async function refreshPagingChannel(prisma: PrismaClient): Promise<void> {
+  let runtime
+  try {
+    runtime = getRuntime()
+  } catch {
+    return
+  }
+  runtime.pagingPhones = await hasPageablePhones(prisma)
 }
 
 function phoneView(row: { id: string; groupId: string; name: string; vendor: string; address: string; secret: Uint8Array | null; secretHint: string; enabled: boolean; lastAckAt: Date | null }): PhoneView {

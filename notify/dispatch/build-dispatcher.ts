@@ -8,11 +8,14 @@ import type { PrismaClient } from '#generated/prisma/client.ts'
 import { HttpSmsGatewayAdapter } from '#notify/channels/sms/http-gateway.ts'
 import { SmsProviderChain, type SmsConfig, type SmsProvider } from '#notify/channels/sms/sms-providers.ts'
 import { SmppAdapter } from '#notify/channels/smpp/smpp-adapter.ts'
+import type { MqttDeviceAdapter } from '#notify/channels/mqtt/adapter.ts'
 import { SocialAccountsAdapter } from '#notify/channels/social/social-accounts-adapter.ts'
 import { WebPushAdapter } from '#notify/channels/web-push.ts'
 import { applySmppReceipt } from '#notify/ledger/apply-sms-receipt.ts'
 import { Dispatcher, type ChannelRoute, type DispatcherOptions } from './dispatcher.ts'
 import { ExerciseSink } from './exercise-sink.ts'
+import { phoneRoute } from './phone-route.ts'
+import { mqttRoute } from './mqtt-route.ts'
 import { smsRoute } from './sms-route.ts'
 import { socialRoute } from './social-route.ts'
 import { ensureVapidKeys } from './vapid-keys.ts'
@@ -28,11 +31,13 @@ export type BuildDispatcherOptions = {
   sms?: SmsConfig
   /** the public origin (PUBLIC_URL): links in SMS texts and the gateway's receipt callback */
   publicUrl?: string
-  /** the key that opens channel credentials (server/secrets-key.ts); no 'social' route without it */
+  /** the key that opens channel credentials (server/secrets-key.ts); no 'social' or 'phone' route without it */
   secretsKey?: Buffer
   /** HTTPS agent for an https SMS gateway (default: the system's CAs and NODE_EXTRA_CA_CERTS) */
   smsAgent?: https.Agent
   exerciseSink?: ExerciseSink
+  /** sirens, displays and paging gateways (server/mqtt/start-mqtt.ts); no 'mqtt' route without it */
+  mqtt?: MqttDeviceAdapter
   /** HTTPS agent for the push services (default: keep-alive, the system's CAs and NODE_EXTRA_CA_CERTS) */
   agent?: https.Agent
   /** tuning (batch sizes, lease …); the defaults are the dispatcher's */
@@ -49,6 +54,9 @@ export async function buildDispatcher(options: BuildDispatcherOptions): Promise<
   const routes = [webPushRoute(adapter) as ChannelRoute<unknown>]
   if (options.sms) routes.push(smsRoute({ adapter: buildSmsProviders(options), baseUrl: options.publicUrl }) as ChannelRoute<unknown>)
   if (options.secretsKey) routes.push(socialRoute({ adapter: new SocialAccountsAdapter(), secretsKey: options.secretsKey, baseUrl: options.publicUrl }) as ChannelRoute<unknown>)
+  // desk IP phones of paging groups (credentials sealed under the same key; decision 021)
+  if (options.secretsKey) routes.push(phoneRoute({ secretsKey: options.secretsKey, baseUrl: options.publicUrl }) as ChannelRoute<unknown>)
+  if (options.mqtt) routes.push(mqttRoute({ adapter: options.mqtt }) as ChannelRoute<unknown>)
   return new Dispatcher({
     prisma: options.prisma,
     routes,

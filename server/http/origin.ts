@@ -59,10 +59,21 @@ export function isSignedWebhookRequest(req: Pick<Request, 'path' | 'get'>): bool
   return header !== undefined && /^sha256=[0-9a-f]{64}$/i.test(req.get(header) ?? '') && req.get('cookie') === undefined
 }
 
+/**
+ * Desk IP phones (decision 021): the acknowledgement soft key of a Cisco page requests
+ * /phone/ack/<signed token>. A phone has no session and sends no Origin; the token is the whole
+ * authority and the route checks it, so a request without a cookie passes (with one it is checked).
+ */
+export const phoneTokenPathPrefixes: readonly string[] = ['/phone/ack/', '/phone/page/']
+
+export function isPhoneTokenRequest(req: Pick<Request, 'path' | 'get'>): boolean {
+  return phoneTokenPathPrefixes.some((prefix) => req.path.startsWith(prefix)) && req.get('cookie') === undefined
+}
+
 export function originCheck(options: OriginOptions) {
   return (req: Request, res: Response, next: NextFunction) => {
     if (SAFE_METHODS.has(req.method)) return next()
-    if (isBearerTokenRequest(req) || isSignedWebhookRequest(req)) return next()
+    if (isBearerTokenRequest(req) || isSignedWebhookRequest(req) || isPhoneTokenRequest(req)) return next()
     // With PUBLIC_URL set only that origin counts (a DNS-rebinding page cannot pose as us);
     // without it, the origin the request was addressed to.
     const allowed = options.publicOrigin
