@@ -15,10 +15,11 @@ import { AppError } from '#domain/errors.ts'
 import { authorize } from '#domain/incidents/authorize.ts'
 import { getDefaultTerritory } from '#domain/territory/get-territory.ts'
 import type { PrismaClient } from '#generated/prisma/client.ts'
-import { isGroupName, isTopicSegment } from '#notify/channels/mqtt/topics.ts'
+import { isGroupName, isTopicSegment, pagingGroupSegment } from '#notify/channels/mqtt/topics.ts'
 import { generateDeviceSecret, hashDeviceSecret } from '#server/mqtt/device-secret.ts'
 
-export const DEVICE_GROUP_KINDS = ['siren', 'display', 'other'] as const
+/** gateway: audio paging gateways; they may also subscribe to the page topics of the paging groups with an audio gateway */
+export const DEVICE_GROUP_KINDS = ['siren', 'display', 'gateway', 'other'] as const
 export type DeviceGroupKind = (typeof DEVICE_GROUP_KINDS)[number]
 export const DEVICE_LANGUAGES = ['lv', 'en', 'ru'] as const
 
@@ -104,7 +105,7 @@ function validateGroup(input: Record<string, unknown>): GroupInput {
   const name = text(input.name)
   if (name.length < 1 || name.length > 80) errors.name = 'admin:devices.errors.name'
   const slug = text(input.slug)
-  if (!isGroupName(slug)) errors.slug = 'admin:devices.errors.slug'
+  if (!isGroupName(slug) || slug.startsWith('paging-')) errors.slug = 'admin:devices.errors.slug'
   const kind = (text(input.kind) || 'other') as DeviceGroupKind
   if (!DEVICE_GROUP_KINDS.includes(kind)) errors.kind = 'admin:devices.errors.kind'
   const language = text(input.language) || 'lv'
@@ -321,7 +322,13 @@ export async function deviceCredentialByUsername(
   if (!device || !device.enabled) return null
   const territory = await prisma.territory.findUnique({ where: { id: device.group.territoryId }, select: { slug: true } })
   if (!territory) return null
-  return { deviceId: device.username, territory: territory.slug, groups: [device.group.slug], secretHash: device.passwordHash }
+  const groups = [device.group.slug]
+  if (device.group.kind === 'gateway') {
+    // an audio paging gateway hears the page topics of the paging groups that have one
+    const paging = await prisma.pagingGroup.findMany({ where: { territoryId: device.group.territoryId, audioGateway: true }, select: { id: true }, orderBy: { id: 'asc' } })
+    groups.push(...paging.map((p) => pagingGroupSegment(p.id)))
+  }
+  return { deviceId: device.username, territory: territory.slug, groups, secretHash: device.passwordHash }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -23,8 +23,10 @@ export type DevicePayload = {
   command: DeviceCommand
   /** the siren pattern configured for the group (e.g. `wail-3min`); null: the device's default */
   pattern: string | null
-  /** the device group this was addressed to */
+  /** the device group this was addressed to (its topic segment) */
   group: string
+  /** page only: the paging group's name as people know it (the topic names it by id) */
+  groupName?: string
   severity: CapSeverity
   urgency: CapUrgency
   headline: string
@@ -57,6 +59,8 @@ export type BuildDeviceMessageOptions = {
   language: string
   /** the group's siren pattern, if it has one */
   pattern?: string | null
+  /** the group's name as people know it (pages: the paging group's name) */
+  groupName?: string
 }
 
 /** The message for one device group: the info block in the group's language, no translation. */
@@ -76,6 +80,7 @@ export function buildDeviceMessage(options: BuildDeviceMessageOptions): DeviceMe
     command: commandOf(alert, info),
     pattern: options.pattern ?? null,
     group: options.group,
+    ...(options.groupName !== undefined ? { groupName: options.groupName } : {}),
     severity: info?.severity ?? 'Unknown',
     urgency: info?.urgency ?? 'Unknown',
     headline,
@@ -121,11 +126,14 @@ export function serializeDevicePayload(payload: DevicePayload): string {
     command: payload.command,
     pattern: payload.pattern,
     group: payload.group,
+  }
+  if (payload.groupName !== undefined) ordered.groupName = payload.groupName
+  Object.assign(ordered, {
     severity: payload.severity,
     urgency: payload.urgency,
     headline: payload.headline,
     instruction: payload.instruction,
-  }
+  })
   if (payload.text !== undefined) ordered.text = payload.text
   ordered.language = payload.language
   ordered.sent = payload.sent

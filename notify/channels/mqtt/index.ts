@@ -26,4 +26,4 @@ export {
   type DevicePayload,
   type DeviceStatus,
 } from './device-message.ts'
-export { ackTopic, alertTopic, deviceReportFilters, isGroupName, isTopicSegment, pageTopic, parseTopic, statusTopic, type ParsedTopic } from './topics.ts'
+export { ackTopic, alertTopic, deviceReportFilters, isGroupName, isTopicSegment, pageTopic, pagingGroupSegment, parseTopic, statusTopic, type ParsedTopic } from './topics.ts'

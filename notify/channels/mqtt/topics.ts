@@ -33,6 +33,14 @@ function group(value: string): string {
   return value
 }
 
+/**
+ * The topic segment of a paging group's audio gateway: `paging-{PagingGroup id}` (a paging group has
+ * no slug; its id is stable across renames). Device group slugs may not start with `paging-`.
+ */
+export function pagingGroupSegment(pagingGroupId: string): string {
+  return `paging-${pagingGroupId}`
+}
+
 export function alertTopic(territory: string, groupName: string): string {
   return `${topicRoot}/${segment(territory, 'territory')}/${group(groupName)}/alert`
 }
