@@ -5,6 +5,7 @@ import path from 'node:path'
 import { z } from 'zod'
 import { defaultPushServiceHosts, parsePushServiceHosts } from '#notify/channels/push-service-hosts.ts'
 import type { SmsConfig } from '#notify/channels/sms/sms-providers.ts'
+import type { MqttConfig } from './mqtt/start-mqtt.ts'
 
 const boolean = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -74,6 +75,18 @@ const schema = z.object({
   SECRETS_KEY: z.string().refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes in base64 (openssl rand -base64 32)').optional(),
   /** provider order when both are configured: http,smpp (default) or smpp,http — the second is the fallback */
   SMS_PROVIDERS: z.enum(['http,smpp', 'smpp,http', 'http', 'smpp']).optional(),
+  /** an external MQTT 5 broker for sirens, displays and paging gateways (e.g. Mosquitto); unset: the embedded broker */
+  MQTT_URL: url(['mqtt:', 'mqtts:']).optional(),
+  /** Sargs's credentials on the external broker (or in MQTT_URL) */
+  MQTT_USERNAME: z.string().min(1).optional(),
+  MQTT_PASSWORD: z.string().min(1).optional(),
+  /** Sargs's fixed client id on the external broker (its persistent session) */
+  MQTT_CLIENT_ID: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 of A-Z a-z 0-9 _ -').default('sargs'),
+  /** the embedded broker's address (0.0.0.0 for devices on the local network) and port (0: any free port) */
+  MQTT_HOST: z.string().min(1).default('127.0.0.1'),
+  MQTT_PORT: port.default('1884'),
+  /** false: no embedded broker (and no 'mqtt' channel unless MQTT_URL is set) */
+  MQTT_EMBEDDED: boolean.default('true'),
 })
 
 export type Env = {
@@ -95,6 +108,8 @@ export type Env = {
   sms: SmsConfig | undefined
   /** SECRETS_KEY; undefined: the key file in the data directory (server/secrets-key.ts) */
   secretsKey: Buffer | undefined
+  /** MQTT devices (server/mqtt/start-mqtt.ts): the external broker, the embedded one, or none */
+  mqtt: MqttConfig | undefined
 }
 
 export class ConfigError extends Error {
@@ -138,7 +153,20 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     pushServiceHosts: e.PUSH_SERVICE_HOSTS ?? [...defaultPushServiceHosts],
     sms,
     secretsKey: e.SECRETS_KEY ? Buffer.from(e.SECRETS_KEY, 'base64') : undefined,
+    mqtt: mqttConfig(e),
   }
+}
+
+function mqttConfig(e: z.infer<typeof schema>): MqttConfig | undefined {
+  if (e.MQTT_URL) {
+    const u = new URL(e.MQTT_URL)
+    const username = e.MQTT_USERNAME ?? (u.username ? decodeURIComponent(u.username) : undefined)
+    const password = e.MQTT_PASSWORD ?? (u.password ? decodeURIComponent(u.password) : undefined)
+    u.username = ''
+    u.password = ''
+    return { kind: 'external', url: u.toString().replace(/\/$/, ''), clientId: e.MQTT_CLIENT_ID, ...(username ? { username } : {}), ...(password ? { password } : {}) }
+  }
+  return e.MQTT_EMBEDDED ? { kind: 'embedded', host: e.MQTT_HOST, port: e.MQTT_PORT } : undefined
 }
 
 function smsConfig(e: z.infer<typeof schema>): SmsConfig | undefined {

@@ -6,7 +6,7 @@
 //     lookupDevice: async (username) => /* database: */ ({ deviceId, territory, groups, secretHash }),
 //     internal: { username: 'sargs', secretHash: hashDeviceSecret(secretMadeAtStart) },
 //   })
-//   const stop = broker.onEvent((event) => … 'connected' | 'disconnected' | 'ack' | 'status' | 'refused')
+//   const stop = broker.onEvent((event) => … 'connected' | 'disconnected' | 'ping' | 'ack' | 'status' | 'refused')
 //   MqttConnection.open({ url: broker.url, protocolVersion: 4, clientId: 'sargs', username: 'sargs', password })
 //   await broker.close()
 //
@@ -58,6 +58,8 @@ export type EmbeddedBrokerOptions = {
 export type BrokerEvent =
   | { kind: 'connected'; deviceId: string; territory: string; at: Date }
   | { kind: 'disconnected'; deviceId: string; territory: string; at: Date }
+  /** a keep-alive PINGREQ: the device is there (for "last seen") */
+  | { kind: 'ping'; deviceId: string; territory: string; at: Date }
   | { kind: 'ack'; deviceId: string; territory: string; ack: DeviceAck; at: Date }
   | { kind: 'status'; deviceId: string; territory: string; status: DeviceStatus; at: Date }
   | {
@@ -185,6 +187,11 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     const identity = identities.get(client)
     if (identity?.kind !== 'device') return
     emit({ kind: 'disconnected', deviceId: identity.device.deviceId, territory: identity.device.territory, at: now() })
+  })
+  broker.on('ping', (_packet, client) => {
+    const identity = identities.get(client)
+    if (identity?.kind !== 'device') return
+    emit({ kind: 'ping', deviceId: identity.device.deviceId, territory: identity.device.territory, at: now() })
   })
   broker.on('publish', (packet, client) => {
     const identity = client ? identities.get(client) : undefined
