@@ -27,7 +27,12 @@ export const channelHasReceipts: Record<string, boolean> = {
   webpush: false,
   // the SMS gateway / SMSC sends a receipt per part (notify/ledger/apply-sms-receipt.ts)
   sms: true,
+  // a desk phone accepts a page but says nothing after it; the acknowledgement key is counted apart
+  phone: false,
 }
+
+/** Whether a channel's recipients can acknowledge (a desk phone's soft key, decision 021). */
+export const channelHasAcks: Record<string, boolean> = { phone: true }
 
 export type ChannelProgress = {
   channel: string
@@ -40,6 +45,8 @@ export type ChannelProgress = {
   sent: number
   /** null: this channel gives no delivery receipts (web push) */
   delivered: number | null
+  /** acknowledged by the recipient (desk phones); null: this channel has no acknowledgement */
+  acknowledged: number | null
   failed: number
   dead: number
   cancelled: number
@@ -69,7 +76,7 @@ export type AlertProgress = {
 
 export const DEFAULT_RATE_WINDOW_SECONDS = 10
 
-type Row = { channel: string; status: DeliveryStatus; n: number; retrying: number; recent: number; delivered: number }
+type Row = { channel: string; status: DeliveryStatus; n: number; retrying: number; recent: number; delivered: number; acknowledged: number }
 
 export async function getAlertProgress(options: {
   prisma: PrismaClient
@@ -92,7 +99,8 @@ export async function getAlertProgress(options: {
     `SELECT "channel", "status"::text AS "status", count(*)::int AS "n",
             count(*) FILTER (WHERE "status" = 'PENDING' AND "attempts" > 0)::int AS "retrying",
             count(*) FILTER (WHERE "status" = 'SENT' AND "updatedAt" > now() - ($2::int * interval '1 second'))::int AS "recent",
-            count(*) FILTER (WHERE "receiptStatus" = 'delivered')::int AS "delivered"
+            count(*) FILTER (WHERE "receiptStatus" = 'delivered')::int AS "delivered",
+            count(*) FILTER (WHERE "receiptStatus" = 'acknowledged')::int AS "acknowledged"
        FROM "Delivery" WHERE "alertId" = $1
       GROUP BY "channel", "status"`,
     alertId,
@@ -105,15 +113,18 @@ export async function getAlertProgress(options: {
     const counts = emptyCounts(channel)
     let recent = 0
     let delivered = 0
+    let acknowledged = 0
     for (const row of rows.filter((r) => r.channel === channel)) {
       addStatus(counts, row.status, Number(row.n))
       counts.retrying += Number(row.retrying)
       recent += Number(row.recent)
       delivered += Number(row.delivered)
+      acknowledged += Number(row.acknowledged)
     }
     counts.finished = counts.sent + counts.failed + counts.dead + counts.cancelled
     counts.ratePerSecond = round1(recent / rateSeconds)
     counts.delivered = channelHasReceipts[channel] ? delivered : null
+    counts.acknowledged = channelHasAcks[channel] ? acknowledged : null
     return counts
   })
   const total = emptyCounts('total')
@@ -121,6 +132,7 @@ export async function getAlertProgress(options: {
     for (const key of ['targeted', 'pending', 'sending', 'retrying', 'sent', 'failed', 'dead', 'cancelled', 'finished'] as const) total[key] += c[key]
     total.ratePerSecond = round1(total.ratePerSecond + c.ratePerSecond)
     if (c.delivered !== null) total.delivered = (total.delivered ?? 0) + c.delivered
+    if (c.acknowledged !== null) total.acknowledged = (total.acknowledged ?? 0) + c.acknowledged
   }
   const fanout: FanOutState = alert.fanoutDoneAt ? 'done' : 'running'
   return {
@@ -152,6 +164,7 @@ function emptyCounts(channel: string): ChannelProgress {
     retrying: 0,
     sent: 0,
     delivered: null,
+    acknowledged: null,
     failed: 0,
     dead: 0,
     cancelled: 0,

@@ -36,6 +36,11 @@ export type ReportRow = {
   lastError: string | null
   /** ISO time of the last change */
   updatedAt: string
+  /** what the recipient's side reported after acceptance: SMS receipts (delivered | failed | pending),
+   * a desk phone's acknowledgement key ('acknowledged'); null when nothing was reported */
+  receipt: { status: string; at: string | null } | null
+  /** staff equipment is named (channel 'phone': the phone's name); null for residents (pseudonymous) */
+  recipientLabel: string | null
 }
 
 export type DeliveryReportPage = {
@@ -66,7 +71,7 @@ export async function listDeliveryReport(options: {
     },
     orderBy: { id: 'asc' },
     take: limit + 1,
-    select: { id: true, channel: true, recipientKey: true, status: true, lastError: true, updatedAt: true },
+    select: { id: true, channel: true, recipientKey: true, status: true, lastError: true, updatedAt: true, receiptStatus: true, receiptAt: true },
   })
   if (deliveries.length === 0 && after === null) {
     const exists = await prisma.alert.findUnique({ where: { id: alertId }, select: { id: true } })
@@ -74,7 +79,7 @@ export async function listDeliveryReport(options: {
   }
   const page = deliveries.slice(0, limit)
   const ids = page.map((d) => d.id)
-  const [attempts, subscriptions] = await Promise.all([
+  const [attempts, subscriptions, phones] = await Promise.all([
     ids.length
       ? prisma.deliveryAttempt.findMany({
           where: { deliveryId: { in: ids } },
@@ -83,6 +88,7 @@ export async function listDeliveryReport(options: {
         })
       : [],
     pushServices(prisma, page.filter((d) => d.channel === 'webpush').map((d) => d.recipientKey)),
+    phoneNames(prisma, page.filter((d) => d.channel === 'phone').map((d) => d.recipientKey)),
   ])
   const byDelivery = new Map<bigint, ReportAttempt[]>()
   for (const a of attempts) {
@@ -100,6 +106,8 @@ export async function listDeliveryReport(options: {
       attempts: byDelivery.get(d.id) ?? [],
       lastError: redactDetail(d.lastError),
       updatedAt: d.updatedAt.toISOString(),
+      receipt: d.receiptStatus ? { status: d.receiptStatus, at: d.receiptAt?.toISOString() ?? null } : null,
+      recipientLabel: d.channel === 'phone' ? (phones.get(d.recipientKey) ?? null) : null,
     })),
     next: deliveries.length > limit ? page.at(-1)!.id.toString() : null,
   }
@@ -128,6 +136,13 @@ async function pushServices(prisma: PrismaClient, ids: string[]): Promise<Map<st
     }
   }
   return out
+}
+
+/** Desk phones are the institutions' equipment, not residents: the report names them. */
+async function phoneNames(prisma: PrismaClient, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map()
+  const rows = await prisma.phone.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })
+  return new Map(rows.map((r) => [r.id, r.name]))
 }
 
 function parseCursor(value: string | null | undefined): bigint | null {

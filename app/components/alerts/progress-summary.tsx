@@ -9,7 +9,7 @@ export function ProgressSummary({ summary, fanoutDone }: { summary: AlertSummary
   const f = useAlertFormat()
   const finished = summary.sent + summary.failed + summary.dead + summary.cancelled
   const counts = {
-    channel: 'total', ...summary, finished, sending: 0, retrying: 0, delivered: null, ratePerSecond: 0,
+    channel: 'total', ...summary, finished, sending: 0, retrying: 0, delivered: null, acknowledged: null, ratePerSecond: 0,
   }
   return (
     <div className="summary" data-testid="alert-summary" data-finished={finished} data-targeted={summary.targeted}>
