@@ -61,6 +61,12 @@ function ChannelBlock({ counts, title, testId, showRate }: { counts: ChannelProg
           <span className="stat-label">{t('progress.delivered')}</span>
           <span className="stat-value muted">{counts.delivered === null ? t('progress.notReported') : f.number(counts.delivered)}</span>
         </div>
+        {counts.acknowledged !== null && counts.acknowledged !== undefined ? (
+          <div className="stat stat-acknowledged" data-testid={`${testId}-acknowledged`}>
+            <span className="stat-label">{t('progress.acknowledged')}</span>
+            <span className="stat-value">{f.number(counts.acknowledged)}</span>
+          </div>
+        ) : null}
         {cell('failed', counts.failed)}
         {cell('dead', counts.dead)}
         {cell('cancelled', counts.cancelled)}
