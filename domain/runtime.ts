@@ -26,6 +26,8 @@ export type Runtime = {
   secretsKey?: Buffer
   /** an enabled paging group has an enabled phone (checked at start and after changes: domain/paging) */
   pagingPhones?: boolean
+  /** an MQTT broker is set up for sirens, displays and paging gateways (server/mqtt/start-mqtt.ts) */
+  mqtt?: boolean
 }
 
 const KEY = Symbol.for('sargs.runtime')
@@ -48,5 +50,5 @@ export function prisma(): PrismaClient {
 /** The notification channels this server can send on: web push always, SMS when configured, social accounts, desk phones of paging groups. */
 export function configuredChannels(): string[] {
   const runtime = getRuntime()
-  return ['webpush', ...(runtime.smsSender ? ['sms'] : []), ...(runtime.secretsKey ? ['social'] : []), ...(runtime.secretsKey && runtime.pagingPhones ? ['phone'] : [])]
+  return ['webpush', ...(runtime.smsSender ? ['sms'] : []), ...(runtime.secretsKey ? ['social'] : []), ...(runtime.secretsKey && runtime.pagingPhones ? ['phone'] : []), ...(runtime.mqtt ? ['mqtt'] : [])]
 }

@@ -12,6 +12,7 @@ import { openDatabase } from './db/open.ts'
 import { ConfigError, parseEnv } from './env.ts'
 import { startAlertProgressTicker } from './realtime/alert-progress-ticker.ts'
 import { attachRealtime } from './realtime/index.ts'
+import { startMqtt } from './mqtt/start-mqtt.ts'
 
 async function main() {
   const startedAt = performance.now()
@@ -47,10 +48,13 @@ async function main() {
   })
   // the notification dispatcher runs here unless WORKER=off (then only in `sargs worker` processes)
   const secretsKey = await loadSecretsKey({ secretsKey: env.secretsKey, dataDir: env.dataDir })
-  const dispatcher = env.worker === 'inline' ? await buildDispatcher({ prisma: db.prisma, vapidSubject: env.vapidSubject, pushServiceHosts: env.pushServiceHosts, sms: env.sms, publicUrl: env.publicUrl, secretsKey }) : undefined
+  // sirens, displays and paging gateways: MQTT_URL or the embedded broker (a failure leaves 'mqtt' off)
+  const mqtt = env.mqtt ? await startMqtt({ prisma: db.prisma, config: env.mqtt }).catch((error: unknown) => void console.error(`MQTT not started: ${String(error)}`)) : undefined
+  if (mqtt) console.log(`MQTT devices: ${mqtt.kind === 'embedded' ? 'embedded broker at' : 'broker'} ${mqtt.url}`)
+  const dispatcher = env.worker === 'inline' ? await buildDispatcher({ prisma: db.prisma, vapidSubject: env.vapidSubject, pushServiceHosts: env.pushServiceHosts, sms: env.sms, publicUrl: env.publicUrl, secretsKey, ...(mqtt ? { mqtt: mqtt.adapter } : {}) }) : undefined
   // residents' confirmation codes go out from this process, whether or not it runs the dispatcher
   const smsSender = env.sms ? buildSmsProviders({ prisma: db.prisma, sms: env.sms, publicUrl: env.publicUrl }) : undefined
-  setRuntime({ prisma: db.prisma, realtime: realtime.publisher, ...(dispatcher ? { dispatcher } : {}), ...(smsSender ? { smsSender } : {}), secretsKey })
+  setRuntime({ prisma: db.prisma, realtime: realtime.publisher, ...(dispatcher ? { dispatcher } : {}), ...(smsSender ? { smsSender } : {}), secretsKey, mqtt: Boolean(mqtt) })
   dispatcher?.start()
   // channel 'phone' is offered while an enabled paging group has an enabled phone: checked now and
   // every minute (changes made here refresh it at once; `sargs phones` runs in another process)
@@ -98,6 +102,7 @@ async function main() {
     if (reserveWatch) clearInterval(reserveWatch)
     // in-flight sends finish or are released before the database closes
     await dispatcher?.stop().catch((error: unknown) => console.error('stopping the dispatcher failed:', error))
+    await mqtt?.close().catch((error: unknown) => console.error('closing MQTT failed:', error))
     await smsSender?.close().catch((error: unknown) => console.error('closing the SMS providers failed:', error))
     await progressTicker.stop().catch((error: unknown) => console.error('stopping the progress ticker failed:', error))
     await realtime.close()

@@ -49,6 +49,14 @@ const appVariables = [
   'SMS_SENDER_ID',
   'SMS_PROVIDERS',
   'SMPP_URL',
+  // MQTT devices: each test app runs its embedded broker on a free port unless a test says otherwise
+  'MQTT_URL',
+  'MQTT_USERNAME',
+  'MQTT_PASSWORD',
+  'MQTT_CLIENT_ID',
+  'MQTT_HOST',
+  'MQTT_PORT',
+  'MQTT_EMBEDDED',
 ]
 
 /** Start the app on a free port with an empty data directory; resolves once /healthz answers 200. */
@@ -64,6 +72,7 @@ export async function startApp(options: { env?: Record<string, string>; timeoutM
     DATA_DIR: dataDir,
     SEED_DEMO: 'true',
     LOG_LEVEL: 'warn',
+    MQTT_PORT: '0',
     ...options.env,
   })
 
