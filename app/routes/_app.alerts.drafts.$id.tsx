@@ -14,6 +14,7 @@ import { discardAlertDraft } from '#domain/alerts/discard-alert-draft.ts'
 import { getAlertDraft } from '#domain/alerts/get-alert-draft.ts'
 import { issueAlertDraft } from '#domain/alerts/issue-alert-draft.ts'
 import { listReferenceableAlerts } from '#domain/alerts/list-referenceable-alerts.ts'
+import { loadComposerGroups } from '#domain/alerts/group-picks.ts'
 import { draftIdentity, loadComposerContext } from '#domain/alerts/load-composer-context.ts'
 import { previewAlertIdentifier } from '#domain/alerts/new-alert-identity.ts'
 import { previewAlert, type AlertPreview } from '#domain/alerts/preview-alert-draft.ts'
@@ -47,13 +48,25 @@ export async function loader({ request, params, context: appContext }: LoaderFun
   const draft = await getAlertDraft({ prisma: db, actor, id: params.id ?? '' }).catch(asHttpError)
   if (draft.state === 'ISSUED' && draft.alertId) throw redirect(`/alerts/${draft.alertId}/progress`)
   const context = await loadComposerContext({ prisma: db, territoryId: draft.territoryId }).catch(asHttpError)
-  const values = composerValuesOf(draft.payload, draft.channels)
+  const values = composerValuesOf(draft.payload, draft.channels, draft.picks)
   const identity = draftIdentity(context.territory, new Date())
   const checked = validateDraftPayload({ payload: draft.payload, identity, boundary: context.territory.boundary, channels: draft.channels })
   const publicBaseUrl = appContext.publicUrl ?? null
   let preview: AlertPreview | null = null
   // the channels this server can send on (SMS only when a provider is configured)
-  if (checked.alert) preview = await previewAlert({ prisma: db, alert: checked.alert, channels: draft.channels, territoryId: draft.territoryId, publicBaseUrl, configuredChannels: configuredChannels() })
+  if (checked.alert) {
+    preview = await previewAlert({
+      prisma: db,
+      alert: checked.alert,
+      channels: draft.channels,
+      territoryId: draft.territoryId,
+      publicBaseUrl,
+      configuredChannels: configuredChannels(),
+      picks: draft.picks,
+      scope: draft.payload.scope,
+    })
+  }
+  const groups = await loadComposerGroups(db, draft.territoryId)
   const referenceable = await listReferenceableAlerts({ prisma: db, territoryId: draft.territoryId, language: await getLanguage(request) })
   return {
     draft,
@@ -65,6 +78,8 @@ export async function loader({ request, params, context: appContext }: LoaderFun
     namedAreas: context.namedAreas.map((a) => ({ id: a.id, name: a.name })),
     referenceable: referenceable.filter((r) => r.status === 'Exercise' || can(user.role, 'create:alert:any')),
     mayIssueReal: can(user.role, 'create:alert:any'),
+    groups,
+    configured: configuredChannels(),
     smsLink: { baseUrl: publicBaseUrl, identifier: previewAlertIdentifier(context.territory.slug) },
     ...composeMapData({ ...context, area: values.area, namedAreaIds: values.namedAreaIds, label: draft.areaName }),
   }
@@ -174,6 +189,8 @@ export default function AlertDraft() {
               submitLabel={t('compose.saveAndPreview')}
               intent="save"
               smsLink={data.smsLink}
+              groups={data.groups}
+              configured={data.configured}
             />
           </details>
         ) : (

@@ -1,7 +1,8 @@
 // Composing an alert: from scratch, from a template (?template=&phenomenon=&shelter=&area=), or
 // as an Update / Cancel / all-clear of an alert in force (?references=<alertId>[&msgType=Cancel]).
-// The operator chooses the channels (default web push and SMS) and may shorten the SMS text per
-// language. Saving validates the whole alert and opens the draft with its preview.
+// The operator chooses the channels (default web push and SMS; a channel this server cannot send on
+// is shown disabled with the reason), picks paging, device and staff groups (with their counts) and
+// may shorten the SMS text per language. Saving validates the whole alert and opens the draft with its preview.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { redirect } from '@remix-run/node'
 import { useActionData, useLoaderData, useNavigation, useRouteLoaderData } from '@remix-run/react'
@@ -10,12 +11,13 @@ import { useTranslation } from 'react-i18next'
 import { userActor } from '#domain/auth/actor.ts'
 import { can } from '#domain/auth/policy.ts'
 import type { ComposerValues } from '#domain/alerts/composer-fields.ts'
+import { loadComposerGroups } from '#domain/alerts/group-picks.ts'
 import { listReferenceableAlerts } from '#domain/alerts/list-referenceable-alerts.ts'
 import { loadComposerContext } from '#domain/alerts/load-composer-context.ts'
 import { previewAlertIdentifier } from '#domain/alerts/new-alert-identity.ts'
 import { prefillComposer, type ComposerPrefill } from '#domain/alerts/prefill-composer.ts'
 import { saveAlertDraft } from '#domain/alerts/save-alert-draft.ts'
-import { prisma } from '#domain/runtime.ts'
+import { configuredChannels, prisma } from '#domain/runtime.ts'
 import { ComposeForm, parseDrawn, submittedValues } from '~/components/alerts/compose-form'
 import { composeMapData } from '~/components/alerts/compose-map.server'
 import { ComposeTemplatePicker } from '~/components/alerts/compose-template-picker'
@@ -59,6 +61,8 @@ export async function loader({ request, context: appContext }: LoaderFunctionArg
     namedAreas: context.namedAreas.map((a) => ({ id: a.id, name: a.name })),
     referenceable: referenceable.filter((r) => r.status === 'Exercise' || can(user.role, 'create:alert:any')),
     mayIssueReal: can(user.role, 'create:alert:any'),
+    groups: await loadComposerGroups(db, context.territory.id),
+    configured: configuredChannels(),
     smsLink: { baseUrl: appContext.publicUrl ?? null, identifier: previewAlertIdentifier(context.territory.slug) },
     ...map,
   }
@@ -112,6 +116,8 @@ export default function NewAlert() {
           submitting={navigation.state === 'submitting'}
           submitLabel={t('compose.saveAndPreview')}
           smsLink={data.smsLink}
+          groups={data.groups}
+          configured={data.configured}
         />
       </aside>
     </div>

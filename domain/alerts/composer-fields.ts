@@ -20,6 +20,8 @@ export const composerChannels = [
   { name: 'webpush', labelKey: 'compose.channels.webpush' },
   { name: 'sms', labelKey: 'compose.channels.sms' },
   { name: 'social', labelKey: 'compose.channels.social' },
+  { name: 'phone', labelKey: 'compose.channels.phone' },
+  { name: 'mqtt', labelKey: 'compose.channels.mqtt' },
 ] as const satisfies readonly { name: string; labelKey: string }[]
 export type ComposerChannel = (typeof composerChannels)[number]['name']
 export const composerChannelNames: readonly string[] = composerChannels.map((c) => c.name)
@@ -66,10 +68,18 @@ export type ComposerValues = {
   namedAreaIds?: string[]
   /** the channels chosen (names of composerChannels) */
   channels?: string[]
+  /** group picks (issue 4): paging groups ('phone', audio gateways on 'mqtt'), device groups ('mqtt'), staff groups ('sms') */
+  pagingGroupIds?: string[]
+  deviceGroupIds?: string[]
+  staffGroupIds?: string[]
   note?: string
 } & { [K in `${AppLanguage}.${ComposerLanguageField}`]?: string }
 
-export const composerArrayFields = ['references', 'category', 'responseType', 'namedAreaIds', 'channels'] as const
+/** The group pick fields of the form (checkbox groups of ids). */
+export const composerPickFields = ['pagingGroupIds', 'deviceGroupIds', 'staffGroupIds'] as const
+export type GroupPicks = Record<(typeof composerPickFields)[number], string[]>
+
+export const composerArrayFields = ['references', 'category', 'responseType', 'namedAreaIds', 'channels', ...composerPickFields] as const
 
 /** The field a CAP validation path (`info.1.headline`, `references.0`) is shown next to. */
 export function composerFieldOf(path: string, languages: readonly string[], drawnAreaIndex: number | null): string {

@@ -6,7 +6,7 @@ import { capPolygonToGeoJson, parseCapCircle, parseCapPolygon } from '#notify/ca
 import { parseCapTime } from '#notify/cap/cap-time.ts'
 import { appLanguageOf } from '#notify/cap/languages.ts'
 import type { CapArea, CapInfo, CapReference } from '#notify/cap/types.ts'
-import type { ComposerValues } from './composer-fields.ts'
+import type { ComposerValues, GroupPicks } from './composer-fields.ts'
 import { NAMED_AREA_GEOCODE } from './issue-cap-alert.ts'
 import { smsTextParameter } from '#notify/dispatch/render-sms.ts'
 
@@ -42,7 +42,7 @@ function drawnOf(areas: Partial<CapArea>[]): { area?: string; areaLabel?: string
   return { areaLabel: drawn.areaDesc }
 }
 
-export function composerValuesOf(payload: PayloadLike, channels?: string[]): ComposerValues {
+export function composerValuesOf(payload: PayloadLike, channels?: string[], picks?: GroupPicks): ComposerValues {
   const info = payload.info ?? []
   const first = info[0] ?? {}
   const areas = (first.area ?? []) as Partial<CapArea>[]
@@ -61,6 +61,7 @@ export function composerValuesOf(payload: PayloadLike, channels?: string[]): Com
     namedAreaIds: areas.flatMap((a) => (a.geocode ?? []).filter((g) => g.valueName === NAMED_AREA_GEOCODE).map((g) => g.value)),
     ...drawnOf(areas),
     ...(channels ? { channels } : {}),
+    ...(picks ?? {}),
   }
   for (const block of info) {
     const language = appLanguageOf(block.language ?? '')

@@ -8,6 +8,7 @@ import { AppError } from '#domain/errors.ts'
 import type { CapAlert } from '#notify/cap/types.ts'
 import { authorizeCompose } from './authorize-alert.ts'
 import { areaNameOf } from './compose-alert.ts'
+import { splitDraftPayload, type GroupPicks } from './group-picks.ts'
 import { approvalRequired } from './issue-cap-alert.ts'
 
 /** not-needed: issue directly; needed: submit first; awaiting / approved / rejected: the decision. */
@@ -22,6 +23,8 @@ export type AlertDraftView = {
   payload: Omit<CapAlert, 'identifier' | 'sender' | 'sent'>
   namedAreaIds: string[]
   channels: string[]
+  /** the group picks (paging, device, staff groups) stored beside the payload */
+  picks: GroupPicks
   status: string
   msgType: string
   areaName: string
@@ -62,7 +65,7 @@ export async function getAlertDraft(options: { prisma: PrismaClient; actor: Acto
   authorizeCompose(actor)
   const draft = await prisma.alertDraft.findUnique({ where: { id: options.id } })
   if (!draft) throw new AppError('NOT_FOUND', 'Alert draft not found')
-  const payload = draft.payload as unknown as AlertDraftView['payload']
+  const { payload, picks } = splitDraftPayload(draft.payload as unknown as AlertDraftView['payload'])
   // a trainer sees exercise drafts only
   if (payload.status !== 'Exercise' && actor.role !== null && !can(actor.role, 'create:alert:any')) {
     throw new AppError('FORBIDDEN', `${actor.label} may only see exercise drafts`)
@@ -79,6 +82,7 @@ export async function getAlertDraft(options: { prisma: PrismaClient; actor: Acto
     payload,
     namedAreaIds: draft.namedAreaIds,
     channels: draft.channels,
+    picks,
     status: payload.status,
     msgType: payload.msgType,
     areaName: areaNameOf({ info: payload.info ?? [] }),

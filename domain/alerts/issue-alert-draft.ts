@@ -12,6 +12,7 @@ import { areaNameOf } from './compose-alert.ts'
 import { composerFieldOf } from './composer-fields.ts'
 import { areaNameMatches } from './confirm-area-name.ts'
 import { needsApproval } from './get-alert-draft.ts'
+import { splitDraftPayload } from './group-picks.ts'
 import { issueCapAlert } from './issue-cap-alert.ts'
 import { loadComposerContext } from './load-composer-context.ts'
 import { newAlertIdentity } from './new-alert-identity.ts'
@@ -29,20 +30,22 @@ export async function issueAlertDraft(options: IssueAlertDraftOptions): Promise<
   const { prisma, actor } = options
   const draft = await prisma.alertDraft.findUnique({ where: { id: options.id } })
   if (!draft) throw new AppError('NOT_FOUND', 'Alert draft not found')
-  const payload = draft.payload as { status?: string; scope?: string; info?: { language?: string; area?: { areaDesc: string }[] }[] }
-  authorizeStatus(actor, payload.status)
+  // the group picks are stored beside the CAP payload: never part of the CAP that is validated
+  const { payload, picks } = splitDraftPayload(draft.payload as object)
+  const cap = payload as { status?: string; scope?: string; info?: { language?: string; area?: { areaDesc: string }[] }[] }
+  authorizeStatus(actor, cap.status)
   // issued already (a second tab, a retried request): the same alert
   if (draft.state === 'ISSUED' && draft.alertId) return { alertId: draft.alertId, created: false }
   if (draft.state !== 'DRAFT' && draft.state !== 'AWAITING_APPROVAL') {
     throw new AppError('CONFLICT', 'The draft was discarded or rejected', { fields: { form: 'alerts:errors.draftNotOpen' } })
   }
-  const areaName = areaNameOf({ info: (payload.info ?? []) as never })
+  const areaName = areaNameOf({ info: (cap.info ?? []) as never })
   if (!areaNameMatches(options.confirmation, areaName)) {
     throw new AppError('INVALID_INPUT', 'The typed area name does not match', { fields: { confirmation: 'errors:alert.confirmationMismatch' } })
   }
 
   let approvedById: string | null = null
-  if (await needsApproval(prisma, payload)) {
+  if (await needsApproval(prisma, cap)) {
     if (draft.state !== 'AWAITING_APPROVAL' || !draft.decidedById) {
       throw new AppError('CONFLICT', 'This alert needs a second staff member\u2019s approval first', {
         fields: { form: 'alerts:errors.approvalRequired' },
@@ -58,7 +61,7 @@ export async function issueAlertDraft(options: IssueAlertDraftOptions): Promise<
     alert = validateAlert({ input: { ...payload, ...identity }, boundary: territory.boundary })
   } catch (error) {
     if (!isAppError(error) || !error.fields) throw error
-    const languages = (payload.info ?? []).map((i) => appLanguageOf(i.language ?? '') ?? 'lv')
+    const languages = (cap.info ?? []).map((i) => appLanguageOf(i.language ?? '') ?? 'lv')
     const fields: Record<string, string> = {}
     for (const [path, key] of Object.entries(error.fields)) fields[composerFieldOf(path, languages, null)] ??= key
     throw new AppError('INVALID_INPUT', error.message, { fields })
@@ -69,6 +72,9 @@ export async function issueAlertDraft(options: IssueAlertDraftOptions): Promise<
     actor,
     idempotencyKey: draft.idempotencyKey,
     channels: draft.channels,
+    pagingGroupIds: picks.pagingGroupIds,
+    deviceGroupIds: picks.deviceGroupIds,
+    staffGroupIds: picks.staffGroupIds,
     approvedById,
     draftId: draft.id,
     territoryId: territory.id,

@@ -1,7 +1,9 @@
 // Saving the composer's form as a draft (new or edited). The composition is validated in full
 // (validateAlert) with per-field errors for the form, the channels chosen with it (at least one,
 // known names); a trainer may only save exercises. Editing a submitted, approved or rejected draft
-// takes it back to DRAFT: an approval is of what was approved (channels included).
+// takes it back to DRAFT: an approval is of what was approved (channels and group picks included).
+// The group picks (paging, device and staff groups) must be groups of the draft's territory; they
+// are stored beside the CAP payload (group-picks.ts).
 import type { Prisma, PrismaClient } from '#generated/prisma/client.ts'
 import type { Actor } from '#domain/auth/actor.ts'
 import { can } from '#domain/auth/policy.ts'
@@ -10,7 +12,9 @@ import { recordAudit } from '#domain/audit/record-audit.ts'
 import { AppError } from '#domain/errors.ts'
 import { alertTemplateIds } from '#notify/cap/templates/alert-templates.ts'
 import { authorizeStatus } from './authorize-alert.ts'
-import { composeAlert } from './compose-alert.ts'
+import { composeAlert, type ComposedAlert } from './compose-alert.ts'
+import { parseComposerChannels } from './composer-fields.ts'
+import { checkGroupPicks, joinDraftPayload, parseGroupPicks, splitDraftPayload } from './group-picks.ts'
 import { draftIdentity, loadComposerContext } from './load-composer-context.ts'
 
 export type SaveAlertDraftOptions = {
@@ -47,16 +51,33 @@ export async function saveAlertDraft(options: SaveAlertDraftOptions): Promise<{ 
   }
 
   const context = await loadComposerContext({ prisma, territoryId: existing?.territoryId ?? options.territoryId })
-  const composed = composeAlert({
-    values,
-    namedAreas: context.namedAreas,
-    identity: draftIdentity(context.territory, now),
-    boundary: context.territory.boundary,
-    channels: options.channels ?? existing?.channels,
-  })
+  // the form always sends its picks (none ticked: none); another caller without them keeps the draft's
+  const formPicks = options.channels !== undefined || ['pagingGroupIds', 'deviceGroupIds', 'staffGroupIds'].some((f) => f in values)
+  const picks = formPicks || !existing ? parseGroupPicks(values) : splitDraftPayload(existing.payload as object).picks
+  let composed: ComposedAlert | null = null
+  let fields: Record<string, string> = {}
+  try {
+    composed = composeAlert({
+      values,
+      namedAreas: context.namedAreas,
+      identity: draftIdentity(context.territory, now),
+      boundary: context.territory.boundary,
+      channels: options.channels ?? existing?.channels,
+    })
+  } catch (error) {
+    if (!(error instanceof AppError) || error.code !== 'INVALID_INPUT' || !error.fields) throw error
+    fields = { ...error.fields }
+  }
+  // every problem at once: the picks are checked even when the composition has errors
+  const channels = composed?.channels ?? parseComposerChannels(options.channels ?? existing?.channels).channels
+  const pickErrors = await checkGroupPicks(prisma, { territoryId: context.territory.id, picks, channels })
+  fields = { ...pickErrors, ...fields }
+  if (!composed || Object.keys(fields).length > 0) {
+    throw new AppError('INVALID_INPUT', `Invalid alert: ${Object.keys(fields).join(', ')}`, { fields })
+  }
   const templateId =
     typeof values.templateId === 'string' && (alertTemplateIds as readonly string[]).includes(values.templateId) ? values.templateId : null
-  const payload = composed.payload as unknown as Prisma.InputJsonValue
+  const payload = joinDraftPayload(composed.payload, picks) as unknown as Prisma.InputJsonValue
   const summary = {
     status: composed.alert.status,
     msgType: composed.alert.msgType,
@@ -65,6 +86,7 @@ export async function saveAlertDraft(options: SaveAlertDraftOptions): Promise<{ 
     languages: composed.alert.info.map((i) => i.language),
     references: composed.alert.references.map((r) => r.identifier),
     channels: composed.channels,
+    ...picks,
   }
 
   return prisma.$transaction(async (tx) => {

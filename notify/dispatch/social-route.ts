@@ -6,6 +6,7 @@
 import { openSecret } from '#domain/secrets/seal.ts'
 import { pickInfo } from '#notify/cap/languages.ts'
 import { markedHeadline } from '#notify/cap/status-marking.ts'
+import type { CapAlert } from '#notify/cap/types.ts'
 import type { SendResult } from '#notify/channels/contract.ts'
 import { fitText, type SocialNetwork } from '#notify/channels/social/fit-text.ts'
 import type { SocialAccountsAdapter, SocialMessage } from '#notify/channels/social/social-accounts-adapter.ts'
@@ -22,6 +23,24 @@ export type SocialRouteOptions = {
 }
 
 type AccountRow = { id: string; network: SocialNetwork; language: string; config: Record<string, string>; secret: Uint8Array; updatedAt: Date; enabled: boolean }
+
+/**
+ * The post an account makes for an alert: the alert in the account's language (fallback lv → en),
+ * the marked headline and the instruction fitted to the network with the link to the public alert
+ * page. The composer's preview shows exactly this (domain/alerts/preview-alert-draft.ts).
+ */
+export function socialPostText(options: {
+  alert: { identifier: string; status: string; payload: Pick<CapAlert, 'info'> }
+  account: { network: SocialNetwork; language: string }
+  baseUrl: string
+}): { text: string; link: string; cut: boolean; fits: boolean } {
+  const { alert, account } = options
+  const info = pickInfo(alert.payload, [account.language])
+  const link = `${options.baseUrl}/alerts/${encodeURIComponent(alert.identifier)}?lng=${account.language}`
+  const headline = markedHeadline(alert.status, info?.language ?? account.language, info?.headline ?? info?.event ?? alert.identifier)
+  const fitted = fitText(account.network, { headline, instruction: info?.instruction, link })
+  return { text: fitted.text, link, cut: fitted.cut, fits: fitted.fits }
+}
 
 export function socialRoute(options: SocialRouteOptions): ChannelRoute<SocialMessage> {
   return {
@@ -64,14 +83,11 @@ export function socialRoute(options: SocialRouteOptions): ChannelRoute<SocialMes
           out.set(delivery.id, { kind: 'permanent', deadAddress: false, reason: error instanceof Error ? error.message : String(error) })
           continue
         }
-        const info = pickInfo(alert.payload, [account.language])
-        const link = `${options.baseUrl}/alerts/${encodeURIComponent(alert.identifier)}?lng=${account.language}`
-        const headline = markedHeadline(alert.status, info?.language ?? account.language, info?.headline ?? info?.event ?? alert.identifier)
-        const fitted = fitText(account.network, { headline, instruction: info?.instruction, link })
+        const { text, link } = socialPostText({ alert, account, baseUrl: options.baseUrl })
         const inReplyTo = replyTo.get(`${alert.id}\n${account.id}`)
         out.set(delivery.id, {
           account: { id: account.id, network: account.network, version: account.updatedAt.toISOString(), config: account.config, credentials },
-          post: { text: fitted.text, link, language: account.language, ...(inReplyTo ? { inReplyTo } : {}) },
+          post: { text, link, language: account.language, ...(inReplyTo ? { inReplyTo } : {}) },
         })
       }
       return out

@@ -3,6 +3,9 @@
 // onset, expires), the texts per language (lv, en, ru) with the SMS text when SMS is chosen
 // (counted live as it will be sent), and the area: named areas of the territory and/or an area
 // drawn on the map with the name residents know it by. Errors (i18n keys) show next to their input.
+// A channel this server cannot send on is disabled with the reason; the channels addressed by group
+// show their groups with counts once ticked: paging groups (phones; 'phone', and audio gateways on
+// 'mqtt'), device groups (devices, online; 'mqtt'), staff groups (members with a number; 'sms').
 import './compose.css'
 import { Form } from '@remix-run/react'
 import { useState, type FormEvent } from 'react'
@@ -24,6 +27,13 @@ import { AreaSummary } from '~/components/incidents/incident-form'
 import { FieldError, InputField, SelectField, TextAreaField } from '~/components/incidents/form-controls'
 import type { DrawnArea } from '~/components/map/map-data'
 
+/** The territory's groups the composer lists (domain/alerts/group-picks.ts ComposerGroups, serialised). */
+export type ComposeGroups = {
+  pagingGroups: { id: string; name: string; phones: number; enabled: boolean; audioGateway: boolean }[]
+  deviceGroups: { id: string; name: string; devices: number; online: number; enabled: boolean }[]
+  staffGroups: { id: string; name: string; members: number; reachable: number }[]
+}
+
 export type ComposeReferenceOption = { reference: string; headline: string; areaName: string; status: string }
 
 /** What the SMS counter needs to count the link the default text carries (null: no link is sent). */
@@ -44,12 +54,16 @@ export function ComposeForm(props: {
   /** hidden intent (the draft page's action has several) */
   intent?: string
   smsLink: ComposeSmsLink
+  groups: ComposeGroups
+  /** the channels this server can send on (domain/runtime.ts configuredChannels) */
+  configured: string[]
 }) {
   const { t } = useTranslation('alerts')
   const { values, errors = {} } = props
   const statuses = props.mayIssueReal ? composerStatuses : (['Exercise'] as const)
   const [live, setLive] = useState<Record<string, string>>(() => ({ ...(values as Record<string, string>), status: values.status ?? statuses[0] }))
-  const [channels, setChannels] = useState(() => new Set(values.channels ?? []))
+  const configured = new Set(props.configured)
+  const [channels, setChannels] = useState(() => new Set((values.channels ?? []).filter((c) => configured.has(c))))
   const onChange = (event: FormEvent<HTMLFormElement>) => {
     const target = event.target as HTMLInputElement
     if (target.name === 'channels') setChannels(new Set(new FormData(event.currentTarget).getAll('channels').map(String)))
@@ -113,13 +127,62 @@ export function ComposeForm(props: {
         <legend>{t('compose.sections.channels')}</legend>
         <div className="check-grid" role="group" aria-label={t('compose.sections.channels')} aria-describedby={errors.channels ? 'field-channels-error' : undefined}>
           {composerChannels.map((c) => (
-            <label key={c.name}>
-              <input type="checkbox" name="channels" value={c.name} defaultChecked={channels.has(c.name)} data-testid={`channel-${c.name}`} />
+            <label key={c.name} className={configured.has(c.name) ? undefined : 'muted'}>
+              <input
+                type="checkbox"
+                name="channels"
+                value={c.name}
+                defaultChecked={channels.has(c.name)}
+                disabled={!configured.has(c.name)}
+                aria-describedby={configured.has(c.name) ? undefined : `channel-${c.name}-unconfigured`}
+                data-testid={`channel-${c.name}`}
+              />
               {t(c.labelKey)}
+              {configured.has(c.name) ? null : (
+                <span className="hint" id={`channel-${c.name}-unconfigured`} data-testid={`channel-unconfigured-${c.name}`}>
+                  {' — '}
+                  {t(`compose.unconfigured.${c.name}`, { defaultValue: t('compose.unconfigured.default') })}
+                </span>
+              )}
             </label>
           ))}
         </div>
         <FieldError id="field-channels" name="channels" error={errors.channels} />
+        {channels.has('phone') || channels.has('mqtt') || errors.pagingGroupIds ? (
+          <GroupChecks
+            name="pagingGroupIds"
+            label={t('compose.groups.paging')}
+            empty={t('compose.groups.none')}
+            error={errors.pagingGroupIds}
+            picked={values.pagingGroupIds}
+            items={props.groups.pagingGroups.map((g) => ({
+              id: g.id,
+              name: g.name,
+              enabled: g.enabled,
+              count: t('compose.groups.phones', { count: g.phones }) + (g.audioGateway ? ` · ${t('compose.groups.gateway')}` : ''),
+            }))}
+          />
+        ) : null}
+        {channels.has('mqtt') || errors.deviceGroupIds ? (
+          <GroupChecks
+            name="deviceGroupIds"
+            label={t('compose.groups.device')}
+            empty={t('compose.groups.none')}
+            error={errors.deviceGroupIds}
+            picked={values.deviceGroupIds}
+            items={props.groups.deviceGroups.map((g) => ({ id: g.id, name: g.name, enabled: g.enabled, count: t('compose.groups.devices', { count: g.devices, online: g.online }) }))}
+          />
+        ) : null}
+        {channels.has('sms') || errors.staffGroupIds ? (
+          <GroupChecks
+            name="staffGroupIds"
+            label={t('compose.groups.staff')}
+            empty={t('compose.groups.none')}
+            error={errors.staffGroupIds}
+            picked={values.staffGroupIds}
+            items={props.groups.staffGroups.map((g) => ({ id: g.id, name: g.name, enabled: true, count: t('compose.groups.members', { count: g.members, reachable: g.reachable }) }))}
+          />
+        ) : null}
       </fieldset>
 
       <fieldset>
@@ -277,6 +340,26 @@ export function ComposeForm(props: {
   )
 }
 
+/** One list of groups to pick, each with its count (a disabled group is shown, not pickable). */
+function GroupChecks(props: { name: string; label: string; empty: string; error?: string; picked?: string[]; items: { id: string; name: string; enabled: boolean; count: string }[] }) {
+  const picked = new Set(props.picked ?? [])
+  return (
+    <div className="field" data-testid={`picks-${props.name}`}>
+      <span className="label">{props.label}</span>
+      {props.items.length === 0 ? <div className="hint">{props.empty}</div> : null}
+      <div className="check-grid" role="group" aria-label={props.label} aria-describedby={props.error ? `field-${props.name}-error` : undefined}>
+        {props.items.map((g) => (
+          <label key={g.id} className={g.enabled ? undefined : 'muted'}>
+            <input type="checkbox" name={props.name} value={g.id} defaultChecked={picked.has(g.id)} disabled={!g.enabled} data-testid={`pick-${props.name}`} data-name={g.name} />
+            {g.name} <small className="muted">({g.count})</small>
+          </label>
+        ))}
+      </div>
+      <FieldError id={`field-${props.name}`} name={props.name} error={props.error} />
+    </div>
+  )
+}
+
 const asArray = (v: unknown) => (Array.isArray(v) ? v : v === undefined ? [] : [v]) as string[]
 
 /** Submitted values (formToObject: one checked box is a string) in the form's shape. */
@@ -288,6 +371,9 @@ export function submittedValues(values: Record<string, unknown>): ComposerValues
     responseType: asArray(values.responseType),
     namedAreaIds: asArray(values.namedAreaIds),
     channels: asArray(values.channels),
+    pagingGroupIds: asArray(values.pagingGroupIds),
+    deviceGroupIds: asArray(values.deviceGroupIds),
+    staffGroupIds: asArray(values.staffGroupIds),
   } as ComposerValues
 }
 

@@ -1,7 +1,8 @@
 // The preview before issuing: per chosen channel its recipients, whether this server can send on
 // it yet (if not, issuing still works and its deliveries wait until it is configured), and per
 // language exactly what goes out — the web push notification as the phone shows it (title and
-// body, with the exercise marking), the SMS text with its encoding, parts and characters left.
+// body, with the exercise marking), the SMS text with its encoding, parts and characters left; the
+// picked groups with their recipients, each social account's exact post, the desk phones' page.
 import { useTranslation } from 'react-i18next'
 import type { AlertPreview } from '#domain/alerts/preview-alert-draft.ts'
 import { SmsPreviewList } from './compose-sms'
@@ -27,6 +28,50 @@ export function ComposePreview({ preview }: { preview: AlertPreview }) {
               </div>
             ) : null}
           </div>
+          {c.groups.length ? (
+            <ul className="small" data-testid={`groups-${c.channel}`}>
+              {c.groups.map((g) => (
+                <li key={`${g.kind}:${g.id}`} data-testid="group-reach" data-name={g.name} data-count={g.recipients}>
+                  {g.name}: {t(`compose.preview.reach.${g.kind}`, { count: g.recipients, online: g.online ?? 0 })}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+          {c.posts.length ? (
+            <div className="phone-list">
+              {c.posts.map((p) => (
+                <article key={p.accountId} className="phone" lang={p.language} data-testid="social-post" data-account={p.name}>
+                  <div className="phone-head">
+                    <span>
+                      <span className="lang-tag">{p.language}</span>
+                      {t(`compose.preview.networks.${p.network}`, { defaultValue: p.network })} · {p.name}
+                    </span>
+                  </div>
+                  <div className="phone-body" data-testid="social-post-text" style={{ whiteSpace: 'pre-wrap' }}>
+                    {p.text}
+                  </div>
+                </article>
+              ))}
+            </div>
+          ) : c.channel === 'social' ? (
+            <div className="hint">{t('compose.preview.noAccounts')}</div>
+          ) : null}
+          {c.pages.length ? (
+            <div className="phone-list">
+              {c.pages.map((p) => (
+                <article key={p.language} className="phone" lang={p.language} data-testid={`page-${p.language}`}>
+                  <div className="phone-head">
+                    <span>
+                      <span className="lang-tag">{p.language}</span>
+                      {t('compose.preview.deskPhone')}
+                    </span>
+                  </div>
+                  <div className="phone-title">{p.title}</div>
+                  <div className="phone-body">{p.body}</div>
+                </article>
+              ))}
+            </div>
+          ) : null}
           {c.sms.length ? <SmsPreviewList messages={c.sms} /> : null}
           {c.messages.length ? (
             <div className="phone-list">
