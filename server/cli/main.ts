@@ -15,6 +15,7 @@ const commands: Record<string, () => Promise<Command>> = {
   worker: () => import('./commands/worker.ts'),
   vapid: () => import('./commands/vapid.ts'),
   social: () => import('./commands/social.ts'),
+  phones: () => import('./commands/phones.ts'),
 }
 
 function help(): string {
@@ -38,6 +39,11 @@ function help(): string {
     '                                             add a social account (credentials as JSON on stdin; sealed)',
     '  social list | enable --name N | disable --name N',
     '                                             list (never the credentials), switch an account on or off',
+    '  phones group add --name N [--language lv] [--ack] [--audio-gateway] | group list | group enable|disable --name N',
+    '                                             paging groups of desk IP phones',
+    '  phones add --group G --name N --vendor cisco|yealink|poly --address URL',
+    '                                             add a desk phone (credentials {"username","password"} as JSON on stdin; sealed)',
+    '  phones list | remove --name N [--group G]  list (never the credentials), remove a phone',
     '',
     'Roles: administrator, commission_member, operator, trainer, volunteer_coordinator',
   ].join('\n')
