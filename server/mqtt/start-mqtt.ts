@@ -20,7 +20,7 @@ import { hashDeviceSecret } from './device-secret.ts'
 import { startEmbeddedBroker, type EmbeddedBroker } from './embedded-broker.ts'
 
 export type MqttConfig =
-  | { kind: 'external'; url: string; username?: string; password?: string; clientId: string }
+  | { kind: 'external'; url: string; username?: string; password?: string; clientId: string; /** default 7 days */ sessionExpirySeconds?: number }
   | { kind: 'embedded'; host: string; port: number }
 
 export type MqttService = {
@@ -73,6 +73,7 @@ export async function startMqtt(options: {
       url: options.config.url,
       protocolVersion: 5,
       clientId: options.config.clientId,
+      ...(options.config.sessionExpirySeconds !== undefined ? { sessionExpirySeconds: options.config.sessionExpirySeconds } : {}),
       ...(options.config.username !== undefined ? { username: options.config.username } : {}),
       ...(options.config.password !== undefined ? { password: options.config.password } : {}),
     })
