@@ -7,7 +7,7 @@ import { LanguageSwitch } from '~/components/language-switch'
 import { LiveIndicator } from '~/components/realtime'
 
 export type ShellUser = { name: string; role: string }
-export type ShellNav = { users: boolean; audit: boolean; alerts: boolean; reserves?: boolean; shelters?: boolean }
+export type ShellNav = { users: boolean; audit: boolean; alerts: boolean; reserves?: boolean; shelters?: boolean; paging?: boolean }
 
 export function AppShell({ user, nav, children }: { user: ShellUser; nav: ShellNav; children: ReactNode }) {
   const { t } = useTranslation()
@@ -41,6 +41,11 @@ export function AppShell({ user, nav, children }: { user: ShellUser; nav: ShellN
           {nav.users ? (
             <NavLink to="/admin/users" data-testid="nav-users">
               {t('nav.users')}
+            </NavLink>
+          ) : null}
+          {nav.paging ? (
+            <NavLink to="/admin/paging" data-testid="nav-paging">
+              {tAdmin('paging.nav')}
             </NavLink>
           ) : null}
           {nav.audit ? (

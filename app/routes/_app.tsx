@@ -12,7 +12,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request)
   return {
     user: { id: user.id, name: user.name, email: user.email, role: user.role },
-    nav: { users: can(user.role, 'manage:user:any'), audit: can(user.role, 'read:audit:any'), alerts: can(user.role, 'read:alert:any'), reserves: can(user.role, 'read:reserves:any'), shelters: can(user.role, 'read:shelter:any') },
+    nav: { users: can(user.role, 'manage:user:any'), audit: can(user.role, 'read:audit:any'), alerts: can(user.role, 'read:alert:any'), reserves: can(user.role, 'read:reserves:any'), shelters: can(user.role, 'read:shelter:any'), paging: can(user.role, 'manage:settings:any') },
   }
 }
 

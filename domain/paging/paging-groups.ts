@@ -34,9 +34,9 @@ const bool = (v: unknown, fallback: boolean) => (v === undefined || v === null |
 function readGroup(input: Record<string, unknown>, current?: { name: string; language: string; requireAck: boolean; audioGateway: boolean; enabled: boolean }) {
   const errors: Record<string, string> = {}
   const name = input.name === undefined && current ? current.name : text(input.name)
-  if (name.length < 1 || name.length > 80) errors.name = 'admin:errors.required'
+  if (name.length < 1 || name.length > 80) errors.name = 'errors:required'
   const language = input.language === undefined && current ? current.language : text(input.language) || 'lv'
-  if (!(PAGING_LANGUAGES as readonly string[]).includes(language)) errors.language = 'admin:errors.invalid'
+  if (!(PAGING_LANGUAGES as readonly string[]).includes(language)) errors.language = 'errors:invalid'
   if (Object.keys(errors).length > 0) throw new AppError('INVALID_INPUT', `invalid paging group: ${Object.keys(errors).join(', ')}`, { fields: errors })
   return {
     name,
@@ -105,7 +105,7 @@ export async function deletePagingGroup(options: { prisma: PrismaClient; actor: 
 
 async function nameFree(tx: Prisma.TransactionClient, territoryId: string, name: string): Promise<void> {
   const taken = await tx.pagingGroup.findUnique({ where: { territoryId_name: { territoryId, name } } })
-  if (taken) throw new AppError('CONFLICT', 'a paging group with this name exists', { fields: { name: 'admin:errors.taken' } })
+  if (taken) throw new AppError('CONFLICT', 'a paging group with this name exists', { fields: { name: 'admin:paging.nameTaken' } })
 }
 
 // ---- phones ----
@@ -129,19 +129,19 @@ type PhoneInput = { name: string; vendor: PhoneVendorName; address: string; enab
 function readPhone(input: Record<string, unknown>, current?: { name: string; vendor: string; address: string; enabled: boolean }): PhoneInput {
   const errors: Record<string, string> = {}
   const name = input.name === undefined && current ? current.name : text(input.name)
-  if (name.length < 1 || name.length > 80) errors.name = 'admin:errors.required'
+  if (name.length < 1 || name.length > 80) errors.name = 'errors:required'
   const vendor = (input.vendor === undefined && current ? current.vendor : text(input.vendor)) as PhoneVendorName
-  if (!PHONE_VENDORS.includes(vendor)) errors.vendor = 'admin:errors.invalid'
+  if (!PHONE_VENDORS.includes(vendor)) errors.vendor = 'errors:invalid'
   const rawAddress = input.address === undefined && current ? current.address : text(input.address)
   const address = readPhoneAddress(rawAddress)
-  if (!address) errors.address = 'admin:errors.invalid'
+  if (!address) errors.address = 'errors:invalid'
   // credentials: absent or both empty on an update = keep; on add, both empty = no authentication
   const username = text(input.username)
   const password = typeof input.password === 'string' ? input.password : ''
   let credentials: PhoneInput['credentials']
   if (username || password) {
-    if (!username || username.length > 200) errors.username = 'admin:errors.required'
-    if (!password || password.length > 200) errors.password = 'admin:errors.required'
+    if (!username || username.length > 200) errors.username = 'errors:required'
+    if (!password || password.length > 200) errors.password = 'errors:required'
     credentials = { username, password }
   } else if (bool(input.clearCredentials, false)) credentials = null
   if (Object.keys(errors).length > 0) throw new AppError('INVALID_INPUT', `invalid phone: ${Object.keys(errors).join(', ')}`, { fields: errors })
@@ -153,7 +153,7 @@ export async function addPhone(options: { prisma: PrismaClient; actor: Actor; se
   const data = readPhone(options.input)
   const result = await options.prisma.$transaction(async (tx) => {
     const group = await tx.pagingGroup.findUnique({ where: { id: options.groupId } })
-    if (!group) throw new AppError('NOT_FOUND', 'no such paging group', { fields: { groupId: 'admin:errors.invalid' } })
+    if (!group) throw new AppError('NOT_FOUND', 'no such paging group', { fields: { groupId: 'errors:invalid' } })
     const id = crypto.randomUUID()
     const sealed = data.credentials ? { secret: new Uint8Array(sealSecret(options.secretsKey, id, data.credentials)), secretHint: secretHint(data.credentials.username) } : { secret: null, secretHint: '' }
     const row = await tx.phone.create({ data: { id, groupId: group.id, name: data.name, vendor: data.vendor, address: data.address, enabled: data.enabled, ...sealed } })
