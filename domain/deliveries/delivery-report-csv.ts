@@ -78,8 +78,11 @@ export function deliveryReportCsv(options: {
 
 function rowLines(identifier: string, row: ReportRow): (string | number | null)[][] {
   const base = [identifier, row.channel, row.recipient, row.service, row.status]
-  if (row.attempts.length === 0) return [[...base, null, null, null, null, row.lastError]]
-  return row.attempts.map((a) => [...base, a.attempt, a.at, a.result, a.httpStatus, a.detail])
+  const lines: (string | number | null)[][] =
+    row.attempts.length === 0 ? [[...base, null, null, null, null, row.lastError]] : row.attempts.map((a) => [...base, a.attempt, a.at, a.result, a.httpStatus, a.detail])
+  // MQTT: one more line per device acknowledgement (result ack:<status>, the device named)
+  for (const ack of row.deviceAcks ?? []) lines.push([...base, null, ack.at, `ack:${ack.status}`, null, `${ack.device} (${ack.username})${ack.detail ? `: ${ack.detail}` : ''}`])
+  return lines
 }
 
 /**

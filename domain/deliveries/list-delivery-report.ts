@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto'
 import type { PrismaClient } from '#generated/prisma/client.ts'
 import type { DeliveryStatus } from '#generated/prisma/enums.ts'
 import { AppError } from '#domain/errors.ts'
+import { mqttReportInfo, type ReportDeviceAck } from './device-acks.ts'
 
 export type ReportAttempt = {
   attempt: number
@@ -41,6 +42,8 @@ export type ReportRow = {
   receipt: { status: string; at: string | null } | null
   /** staff equipment is named (channel 'phone': the phone's name); null for residents (pseudonymous) */
   recipientLabel: string | null
+  /** channel 'mqtt': what the group's devices acknowledged for this alert (device-acks.ts); null otherwise */
+  deviceAcks: ReportDeviceAck[] | null
 }
 
 export type DeliveryReportPage = {
@@ -90,6 +93,7 @@ export async function listDeliveryReport(options: {
     pushServices(prisma, page.filter((d) => d.channel === 'webpush').map((d) => d.recipientKey)),
     phoneNames(prisma, page.filter((d) => d.channel === 'phone').map((d) => d.recipientKey)),
   ])
+  const mqtt = await mqttReportInfo(prisma, alertId, page.filter((d) => d.channel === 'mqtt').map((d) => d.recipientKey))
   const byDelivery = new Map<bigint, ReportAttempt[]>()
   for (const a of attempts) {
     const list = byDelivery.get(a.deliveryId) ?? []
@@ -107,7 +111,8 @@ export async function listDeliveryReport(options: {
       lastError: redactDetail(d.lastError),
       updatedAt: d.updatedAt.toISOString(),
       receipt: d.receiptStatus ? { status: d.receiptStatus, at: d.receiptAt?.toISOString() ?? null } : null,
-      recipientLabel: d.channel === 'phone' ? (phones.get(d.recipientKey) ?? null) : null,
+      recipientLabel: d.channel === 'phone' ? (phones.get(d.recipientKey) ?? null) : d.channel === 'mqtt' ? (mqtt.label.get(d.recipientKey) ?? null) : null,
+      deviceAcks: d.channel === 'mqtt' ? (mqtt.acks.get(d.recipientKey) ?? []) : null,
     })),
     next: deliveries.length > limit ? page.at(-1)!.id.toString() : null,
   }

@@ -11,7 +11,9 @@ import net from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { issueCapAlert } from '#domain/alerts/issue-cap-alert.ts'
 import { cliActor, systemActor } from '#domain/auth/actor.ts'
+import { deliveryReportCsv } from '#domain/deliveries/delivery-report-csv.ts'
 import { mqttReportInfo } from '#domain/deliveries/device-acks.ts'
+import { listDeliveryReport } from '#domain/deliveries/list-delivery-report.ts'
 import { addDevice, createDeviceGroup, deviceCredentialByUsername } from '#domain/devices/devices.ts'
 import type { PrismaClient } from '#generated/prisma/client.ts'
 import type { CapAlert } from '#notify/cap/types.ts'
@@ -162,6 +164,12 @@ describeEachBackend('mqtt channel', (backend) => {
         expect(report.acks.get(`group:${s.centre.id}`)?.map((a) => [a.username, a.status])).toEqual([[`a1-${tag}`, 'sounded']])
         expect(report.acks.get(`group:${s.north.id}`)?.map((a) => a.username)).toEqual([`b1-${tag}`])
         expect(report.acks.get(`paging:${s.paging.id}`)?.map((a) => a.username)).toEqual([`gw1-${tag}`])
+        // …as the report screen and the CSV show them
+        const page = await listDeliveryReport({ prisma: s.prisma, alertId })
+        const centreRow = page.rows.find((r) => r.recipientLabel === 'Centrs')
+        expect(centreRow?.deviceAcks?.map((a) => [a.device, a.status])).toEqual([[`a1-${tag}`, 'sounded']])
+        const csv = await new Response(deliveryReportCsv({ prisma: s.prisma, alertId, language: 'en' })).text()
+        expect(csv).toContain(`ack:sounded,,a1-${tag} (a1-${tag})`)
         const a1Row = await deviceRow(`a1-${tag}`)
         expect(a1Row.lastAckAt).toBeInstanceOf(Date)
         expect(a1Row.lastSeenAt).toBeInstanceOf(Date)

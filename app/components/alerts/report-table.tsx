@@ -39,6 +39,24 @@ export function ReportTable({ rows }: { rows: ReportRow[] }) {
                       {row.receipt.at ? <> · <time dateTime={row.receipt.at}>{f.time(row.receipt.at)}</time></> : null}
                     </div>
                   ) : null}
+                  {row.deviceAcks ? (
+                    <div className="small" data-testid="report-device-acks" aria-label={t('report.deviceAcks.heading')}>
+                      {row.deviceAcks.length === 0 ? (
+                        <span className="muted">{t('report.deviceAcks.none')}</span>
+                      ) : (
+                        <ul className="attempts">
+                          {row.deviceAcks.map((a) => (
+                            <li key={`${a.username} ${a.status}`} data-testid="report-device-ack" data-ack={a.status}>
+                              <span>{a.device}</span>
+                              <span>{t(`report.deviceAck.${a.status}`, { defaultValue: a.status })}</span>
+                              <time dateTime={a.at}>{f.time(a.at)}</time>
+                              <span className="detail">{a.detail ?? ''}</span>
+                            </li>
+                          ))}
+                        </ul>
+                      )}
+                    </div>
+                  ) : null}
                 </td>
                 <td>
                   {row.attempts.length === 0 ? (
