@@ -1,4 +1,5 @@
-// The signed-in user's own account: live sessions (end one, or all others) and password change.
+// The signed-in user's own account: live sessions (end one, or all others), password change, and
+// the mobile number staff notices are sent to by SMS (E.164; empty clears it).
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { redirect } from '@remix-run/node'
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
@@ -9,6 +10,7 @@ import { newPasswordSchema } from '#domain/auth/schemas.ts'
 import { listUserSessions } from '#domain/auth/sessions.ts'
 import { isAppError } from '#domain/errors.ts'
 import { prisma } from '#domain/runtime.ts'
+import { setOwnPhone } from '#domain/staff/staff-numbers.ts'
 import { Field, FormError } from '~/components/app-shell'
 import { NewPasswordFields } from '~/components/new-password-fields'
 import { defaultLanguage, intlLocale, isLanguage } from '~/i18n'
@@ -23,6 +25,7 @@ const schema = z.discriminatedUnion(
   [
     z.object({ intent: z.literal('revoke'), sessionId: z.string().regex(/^[0-9a-f]{64}$/, 'errors:invalid') }),
     z.object({ intent: z.literal('revoke-others') }),
+    z.object({ intent: z.literal('phone'), phone: z.string().max(40, 'errors:tooLong').optional() }),
     z.object({
       intent: z.literal('password'),
       currentPassword: z.string({ required_error: 'errors:required' }).max(1024, 'errors:tooLong'),
@@ -40,8 +43,9 @@ const schema = z.discriminatedUnion(
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user, session } = await requireSession(request)
   const sessions = await listUserSessions(prisma(), { userId: user.id })
+  const own = await prisma().user.findUnique({ where: { id: user.id }, select: { phone: true } })
   return {
-    user: { name: user.name, email: user.email, role: user.role },
+    user: { name: user.name, email: user.email, role: user.role, phone: own?.phone ?? null },
     sessions: sessions.map((s) => ({
       id: s.id,
       current: s.id === session.id,
@@ -67,6 +71,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
         }
         return { ok: true as const, done: 'revoked' }
       }
+      case 'phone':
+        await setOwnPhone({ prisma: prisma(), self: { userId: user.id, ip: self.ip }, phone: parsed.data.phone ?? '' })
+        return { ok: true as const, done: 'phoneSaved' }
       case 'revoke-others':
         await revokeOtherSessions({ prisma: prisma(), self })
         return { ok: true as const, done: 'revokedOthers' }
@@ -152,6 +159,19 @@ export default function Account() {
             </button>
           </Form>
         ) : null}
+      </section>
+
+      <section className="card">
+        <h2>{tAdmin('fields.phone')}</h2>
+        <Form method="post" className="stack" noValidate style={{ maxWidth: '28rem' }} data-testid="own-phone-form">
+          <input type="hidden" name="intent" value="phone" />
+          <Field name="phone" type="tel" label={tAdmin('fields.phone')} defaultValue={user.phone ?? ''} key={user.phone ?? ''} autoComplete="tel" hint={tAdmin('phone.ownHint')} error={errors.phone} />
+          <div>
+            <button type="submit" className="btn" disabled={busy} data-testid="own-phone-submit">
+              {tAdmin('phone.save')}
+            </button>
+          </div>
+        </Form>
       </section>
 
       <section className="card">

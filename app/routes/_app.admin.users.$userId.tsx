@@ -1,5 +1,5 @@
 // One staff account: change role, disable/enable, reset the second factor, give a new one-time
-// password. Each is one domain call (audited, and revoking the user's sessions where it matters).
+// password, set the mobile number for staff notices (E.164; empty clears it). Each is one domain call (audited, and revoking the user's sessions where it matters).
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
@@ -11,10 +11,11 @@ import { resetPassword } from '#domain/auth/reset-password.ts'
 import { resetSecondFactor } from '#domain/auth/reset-second-factor.ts'
 import { roleSchema, roleValues } from '#domain/auth/schemas.ts'
 import { setUserStatus } from '#domain/auth/set-user-status.ts'
+import { setUserPhone } from '#domain/staff/staff-numbers.ts'
 import { isAppError } from '#domain/errors.ts'
 import { intlLocale, isLanguage, defaultLanguage } from '~/i18n'
 import { prisma } from '#domain/runtime.ts'
-import { FormError } from '~/components/app-shell'
+import { Field, FormError } from '~/components/app-shell'
 import { clientIp, requireUserWithPermission } from '~/utils/auth.server'
 import { appErrorFields, invalid, parseForm } from '~/utils/form'
 
@@ -28,6 +29,7 @@ const schema = z.discriminatedUnion(
     z.object({ intent: z.literal('enable') }),
     z.object({ intent: z.literal('reset-totp') }),
     z.object({ intent: z.literal('reset-password') }),
+    z.object({ intent: z.literal('phone'), phone: z.string().max(40, 'errors:tooLong').optional() }),
   ],
   { errorMap: () => ({ message: 'errors:invalid' }) },
 )
@@ -56,6 +58,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       totpEnrolledAt: user.totpEnrolledAt?.toISOString() ?? null,
       createdAt: user.createdAt.toISOString(),
       activeSessions: user.activeSessions,
+      phone: user.phone,
     },
   }
 }
@@ -80,6 +83,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       case 'reset-totp':
         await resetSecondFactor(base)
         return { ok: true as const, done: 'totpReset', password: null }
+      case 'phone':
+        await setUserPhone({ ...base, phone: parsed.data.phone ?? '' })
+        return { ok: true as const, done: 'phoneSaved', password: null }
       case 'reset-password': {
         const { generatedPassword } = await resetPassword(base)
         return { ok: true as const, done: 'passwordReset', password: generatedPassword }
@@ -152,6 +158,27 @@ export default function UserDetail() {
         </div>
       ) : null}
       <FormError error={errors.form ?? errors.role ?? errors.intent} />
+
+      <div className="card stack">
+        <Form method="post" className="row" style={{ alignItems: 'flex-end' }} noValidate data-testid="phone-form">
+          <input type="hidden" name="intent" value="phone" />
+          <Field
+            name="phone"
+            type="tel"
+            label={t('fields.phone')}
+            defaultValue={user.phone ?? ''}
+            key={user.phone ?? ''}
+            autoComplete="off"
+            hint={t('phone.hint')}
+            error={errors.phone}
+          />
+          <div style={{ flex: '0 0 auto' }}>
+            <button type="submit" className="btn" disabled={busy} data-testid="phone-submit">
+              {t('phone.save')}
+            </button>
+          </div>
+        </Form>
+      </div>
 
       {self ? (
         <p className="muted">{t('detail.self')}</p>

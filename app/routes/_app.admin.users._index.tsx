@@ -4,6 +4,7 @@ import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { listUsers } from '#domain/auth/list-users.ts'
 import { prisma } from '#domain/runtime.ts'
+import { maskPhone } from '#domain/staff/staff-numbers.ts'
 import { requireUserWithPermission } from '~/utils/auth.server'
 
 export const meta: MetaFunction = () => [{ title: 'Sargs' }]
@@ -20,6 +21,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       status: u.status,
       totpEnrolled: u.totpEnrolled,
       activeSessions: u.activeSessions,
+      // the list shows a masked number only (the user's own screen shows it in full)
+      phone: u.phone ? maskPhone(u.phone) : null,
     })),
   }
 }
@@ -34,6 +37,12 @@ export default function Users() {
         <div style={{ flex: '0 0 auto' }}>
           <Link to="/admin/users/new" className="btn btn-primary" data-testid="user-new">
             {t('users.new')}
+          </Link>{' '}
+          <Link to="/admin/staff-groups" className="btn" data-testid="nav-staff-groups">
+            {t('staffGroups.title')}
+          </Link>{' '}
+          <Link to="/admin/social" className="btn" data-testid="nav-social">
+            {t('social.title')}
           </Link>
         </div>
       </div>
@@ -46,6 +55,7 @@ export default function Users() {
             <th scope="col">{t('fields.status')}</th>
             <th scope="col">{t('fields.secondFactor')}</th>
             <th scope="col">{t('fields.sessions')}</th>
+            <th scope="col">{t('fields.phone')}</th>
           </tr>
         </thead>
         <tbody>
@@ -61,6 +71,7 @@ export default function Users() {
               </td>
               <td>{u.totpEnrolled ? t('users.enrolled') : t('users.notEnrolled')}</td>
               <td>{u.activeSessions}</td>
+              <td style={{ whiteSpace: 'nowrap' }} data-testid="user-phone">{u.phone ?? '—'}</td>
             </tr>
           ))}
         </tbody>

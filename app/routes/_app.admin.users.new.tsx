@@ -19,6 +19,7 @@ const schema = z.object({
   email: emailSchema,
   role: roleSchema,
   password: newPasswordSchema.optional(),
+  phone: z.string().max(40, 'errors:tooLong').optional(),
 })
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -43,7 +44,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     }
   } catch (error) {
     const fields = appErrorFields(error)
-    if (fields) return invalid(fields, { name: parsed.data.name, email: parsed.data.email, role: parsed.data.role })
+    if (fields) return invalid(fields, { name: parsed.data.name, email: parsed.data.email, role: parsed.data.role, phone: parsed.data.phone })
     throw error
   }
 }
@@ -81,7 +82,7 @@ export default function NewUser() {
     )
   }
   const errors: Record<string, string | undefined> = result?.errors ?? {}
-  const values = (result?.values ?? {}) as { name?: string; email?: string; role?: string }
+  const values = (result?.values ?? {}) as { name?: string; email?: string; role?: string; phone?: string }
   return (
     <main className="page">
       <div className="card narrow">
@@ -111,6 +112,7 @@ export default function NewUser() {
               </div>
             ) : null}
           </div>
+          <Field name="phone" type="tel" label={t('fields.phone')} defaultValue={values.phone} autoComplete="off" hint={t('phone.hint')} error={errors.phone} />
           <Field
             name="password"
             type="password"

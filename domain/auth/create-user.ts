@@ -8,6 +8,7 @@ import type { Role } from '#generated/prisma/enums.ts'
 import { actorFields } from '#domain/audit/actor-fields.ts'
 import { recordAudit } from '#domain/audit/record-audit.ts'
 import { AppError } from '#domain/errors.ts'
+import { parseStaffPhone } from '#domain/staff/staff-numbers.ts'
 import type { Actor } from './actor.ts'
 import { assertCanManageUsers } from './manage-users-guard.ts'
 import { generatePassword, hashPassword } from './password.ts'
@@ -22,6 +23,8 @@ export async function createUser(options: {
   role: Role | string
   /** omitted: a one-time password is generated and returned */
   password?: string | null
+  /** mobile number for staff notices (what was typed; normalised to E.164, empty: none) */
+  phone?: unknown
 }): Promise<{ userId: string; email: string; generatedPassword: string | null; totpUri: string }> {
   const { prisma, actor } = options
   assertCanManageUsers(actor)
@@ -32,13 +35,14 @@ export async function createUser(options: {
     role: options.role,
     password: options.password || generatedPassword,
   })
+  const phone = parseStaffPhone(options.phone)
   const passwordHash = await hashPassword(fields.password)
   const secret = generateTotpSecret()
   try {
     const user = await prisma.$transaction(async (tx) => {
       if (await tx.user.findUnique({ where: { email: fields.email }, select: { id: true } })) return null
       const created = await tx.user.create({
-        data: { name: fields.name, email: fields.email, role: fields.role, passwordHash, totpPending: secret },
+        data: { name: fields.name, email: fields.email, role: fields.role, passwordHash, totpPending: secret, phone },
         select: { id: true },
       })
       await recordAudit(tx, {
@@ -46,7 +50,8 @@ export async function createUser(options: {
         action: 'user.create',
         entityType: 'User',
         entityId: created.id,
-        data: { email: fields.email, role: fields.role, passwordGenerated: generatedPassword !== null },
+        // the number never enters the audit log: only whether one was given
+        data: { email: fields.email, role: fields.role, passwordGenerated: generatedPassword !== null, phone: phone !== null },
       })
       return created
     })

@@ -13,6 +13,8 @@ export type StaffUser = {
   totpEnrolledAt: Date | null
   createdAt: Date
   activeSessions: number
+  /** mobile number for staff notices (E.164), null: none */
+  phone: string | null
 }
 
 const select = {
@@ -24,10 +26,11 @@ const select = {
   totpSecret: true,
   totpEnrolledAt: true,
   createdAt: true,
+  phone: true,
 } as const
 
 function toStaff(
-  u: { id: string; name: string; email: string; role: Role; status: UserStatus; totpSecret: string | null; totpEnrolledAt: Date | null; createdAt: Date },
+  u: { id: string; name: string; email: string; role: Role; status: UserStatus; totpSecret: string | null; totpEnrolledAt: Date | null; createdAt: Date; phone: string | null },
   activeSessions: number,
 ): StaffUser {
   const { totpSecret, ...rest } = u

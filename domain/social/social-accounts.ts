@@ -81,3 +81,34 @@ export async function setSocialAccountEnabled(options: { prisma: PrismaClient; a
 function view(row: { id: string; network: string; name: string; language: string; config: unknown; secretHint: string; enabled: boolean }): SocialAccountView {
   return { id: row.id, network: row.network as SocialNetwork, name: row.name, language: row.language, config: row.config as Record<string, string>, secretHint: row.secretHint, enabled: row.enabled }
 }
+
+/**
+ * Replace an account's credentials (write-only: the new ones are sealed at once, never shown back;
+ * the hint changes to the new main credential's last characters). Audited without them.
+ */
+export async function replaceSocialAccountCredentials(options: { prisma: PrismaClient; actor: Actor; secretsKey: Buffer; id: string; input: Record<string, unknown> }): Promise<SocialAccountView> {
+  authorize(options.actor, 'manage:settings:any')
+  return options.prisma.$transaction(async (tx) => {
+    const found = await tx.socialAccount.findUnique({ where: { id: options.id } })
+    if (!found) throw new AppError('NOT_FOUND', 'no such social account')
+    const fields = socialNetworkFields[found.network as SocialNetwork] ?? { config: [], credentials: [] }
+    const errors: Record<string, string> = {}
+    const credentials: Record<string, string> = {}
+    for (const f of fields.credentials) {
+      credentials[f] = text(options.input[f])
+      if (!credentials[f] || credentials[f].length > 2000) errors[f] = 'admin:errors.required'
+    }
+    for (const f of fields.optionalCredentials ?? []) if (text(options.input[f])) credentials[f] = text(options.input[f])
+    if (Object.keys(errors).length > 0) throw new AppError('INVALID_INPUT', `invalid credentials: ${Object.keys(errors).join(', ')}`, { fields: errors })
+    const hint = secretHint(credentials[fields.credentials[0]])
+    const row = await tx.socialAccount.update({
+      where: { id: found.id },
+      data: { secret: new Uint8Array(sealSecret(options.secretsKey, found.id, credentials)), secretHint: hint },
+    })
+    await recordAudit(tx, { ...actorFields(options.actor), action: 'social-account.credentials-replaced', entityType: 'SocialAccount', entityId: found.id, data: { name: found.name, secretHint: hint } })
+    return view(row)
+  })
+}
+
+/** The fields each network needs (config and credentials), for the admin screen. */
+export { socialNetworkFields }

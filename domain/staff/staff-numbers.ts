@@ -55,3 +55,6 @@ export async function setOwnPhone(options: { prisma: PrismaClient; self: { userI
   const actor: Actor = { id: options.self.userId, role: null, label: `user:${options.self.userId}`, ip: options.self.ip ?? null }
   return writePhone(options.prisma, actor, options.self.userId, phone)
 }
+
+/** A number as lists show it ('+371 2••••123'). */
+export { maskPhone } from '#notify/channels/sms/e164.ts'

@@ -4,6 +4,7 @@
 // and ACTIVE members with a number). On PGlite and PostgreSQL.
 import { beforeAll, describe, expect, it } from 'vitest'
 import { userActor } from '#domain/auth/actor.ts'
+import { createUser } from '#domain/auth/create-user.ts'
 import { makeUser } from '#domain/auth/test-helpers.ts'
 import { isAppError } from '#domain/errors.ts'
 import { demoTerritory } from '#notify/dispatch/fixtures/engine-support.ts'
@@ -75,6 +76,18 @@ describeEachBackend('staff numbers and staff groups', (backend) => {
     expect(JSON.stringify(audit.map((a) => a.data))).not.toMatch(/20000123|0123/)
     // an operator may not set someone's number
     expect((await errorOf(setUserPhone({ prisma, actor: userActor(operator), userId: user.id, phone: '20000123' }))).code).toBe('FORBIDDEN')
+  })
+
+  it('an administrator gives a number when creating an account; a wrong one is refused naming the field', async () => {
+    const prisma = db().prisma
+    const created = await createUser({ prisma, actor: userActor(admin), name: 'Jauna', email: 'new@staff.test', role: 'OPERATOR', phone: '2000 0777' })
+    expect((await prisma.user.findUniqueOrThrow({ where: { id: created.userId } })).phone).toBe('+37120000777')
+    const audit = await prisma.auditLog.findFirstOrThrow({ where: { entityId: created.userId, action: 'user.create' } })
+    expect(audit.data).toMatchObject({ phone: true })
+    expect(JSON.stringify(audit.data)).not.toContain('0777')
+    const bad = await errorOf(createUser({ prisma, actor: userActor(admin), name: 'Cita', email: 'bad@staff.test', role: 'OPERATOR', phone: '6712 3456' }))
+    expect(bad.fields).toEqual({ phone: 'admin:errors.phoneInvalid' })
+    expect(await prisma.user.count({ where: { email: 'bad@staff.test' } })).toBe(0)
   })
 
   it('a user sets their own number', async () => {

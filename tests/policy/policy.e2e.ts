@@ -150,6 +150,9 @@ const routeTable: Record<string, RouteRule> = {
   'routes/_app.admin.users.$userId': { get: 'manage:user:any', post: 'manage:user:any' },
   'routes/_app.audit': { get: 'read:audit:any' },
   'routes/_app.admin.settings': { get: 'manage:settings:any', post: 'manage:settings:any' },
+  // staff groups (members reached by SMS) and the municipality's social accounts (issue 4)
+  'routes/_app.admin.staff-groups': { get: 'manage:user:any', post: 'manage:user:any' },
+  'routes/_app.admin.social': { get: 'manage:settings:any', post: 'manage:settings:any' },
 
   // what staff see after Issue: the alerts list, one alert's live progress and report, the
   // report as CSV, the dead letters (socket: the alert:<id> room needs read:alert:any too)
