@@ -16,6 +16,7 @@ const commands: Record<string, () => Promise<Command>> = {
   vapid: () => import('./commands/vapid.ts'),
   social: () => import('./commands/social.ts'),
   phones: () => import('./commands/phones.ts'),
+  devices: () => import('./commands/devices.ts'),
 }
 
 function help(): string {
@@ -44,6 +45,12 @@ function help(): string {
     '  phones add --group G --name N --vendor cisco|yealink|poly --address URL',
     '                                             add a desk phone (credentials {"username","password"} as JSON on stdin; sealed)',
     '  phones list | remove --name N [--group G]  list (never the credentials), remove a phone',
+    '  devices group add --slug S --name N [--kind siren|display|gateway|other] [--language lv] | group list',
+    '                                             MQTT device groups (the slug is the topic segment)',
+    '  devices add --group SLUG --username U --name N [--lng X --lat Y]',
+    '                                             add a siren, display or gateway; prints its secret once',
+    '  devices list | rotate --username U | remove --username U',
+    '                                             list with health, new secret (printed once), remove',
     '',
     'Roles: administrator, commission_member, operator, trainer, volunteer_coordinator',
   ].join('\n')
