@@ -75,6 +75,9 @@ const routeTable: Record<string, RouteRule> = {
   'routes/api.sms.subscriptions.confirm': { post: 'public' },
   'routes/api.sms.receipts': { get: 'public', post: 'public' },
   'routes/api.sms.inbound': { get: 'public', post: 'public' },
+  // desk IP phones (no session: the signed token decides; unknown token: 404)
+  'routes/phone.page.$token': { get: 'public' },
+  'routes/phone.ack.$token': { get: 'public', post: 'public' },
 
   // public read-only feeds (GET; any other method answers 405) and the active alerts as GeoJSON
   'routes/feeds.alerts[.]atom': { get: 'public', post: 'public' },
@@ -153,6 +156,8 @@ const routeTable: Record<string, RouteRule> = {
   // staff groups (members reached by SMS) and the municipality's social accounts (issue 4)
   'routes/_app.admin.staff-groups': { get: 'manage:user:any', post: 'manage:user:any' },
   'routes/_app.admin.social': { get: 'manage:settings:any', post: 'manage:settings:any' },
+  // paging groups and desk phones (issue 4, decision 021)
+  'routes/_app.admin.paging': { get: 'manage:settings:any', post: 'manage:settings:any' },
 
   // what staff see after Issue: the alerts list, one alert's live progress and report, the
   // report as CSV, the dead letters (socket: the alert:<id> room needs read:alert:any too)
