@@ -4,7 +4,7 @@
 export const supportedLanguages = ['lv', 'en', 'ru'] as const
 export type Language = (typeof supportedLanguages)[number]
 export const defaultLanguage: Language = 'lv'
-export const namespaces = ['common', 'auth', 'incidents', 'admin', 'errors', 'realtime', 'alerts', 'public', 'reserves', 'shelters'] as const
+export const namespaces = ['common', 'auth', 'incidents', 'admin', 'errors', 'realtime', 'alerts', 'public', 'reserves', 'shelters', 'devices'] as const
 
 export function isLanguage(value: unknown): value is Language {
   return typeof value === 'string' && (supportedLanguages as readonly string[]).includes(value)

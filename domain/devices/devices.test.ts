@@ -88,23 +88,23 @@ describeEachBackend('device groups and devices', (backend) => {
     const { prisma, actor } = await setup()
     expect(await fieldsOf(createDeviceGroup({ prisma, actor, input: { name: '', slug: 'a/b', kind: 'tank', language: 'de' } }))).toEqual({
       code: 'INVALID_INPUT',
-      name: 'admin:devices.errors.name',
-      slug: 'admin:devices.errors.slug',
-      kind: 'admin:devices.errors.kind',
-      language: 'admin:devices.errors.language',
+      name: 'devices:errors.name',
+      slug: 'devices:errors.slug',
+      kind: 'devices:errors.kind',
+      language: 'devices:errors.language',
     })
-    expect((await fieldsOf(createDeviceGroup({ prisma, actor, input: { name: 'x', slug: 'device' } }))).slug).toBe('admin:devices.errors.slug')
+    expect((await fieldsOf(createDeviceGroup({ prisma, actor, input: { name: 'x', slug: 'device' } }))).slug).toBe('devices:errors.slug')
     const group = await createDeviceGroup({ prisma, actor, input: { name: 'Centre', slug: 'centre' } })
-    expect(await fieldsOf(createDeviceGroup({ prisma, actor, input: { name: 'Again', slug: 'centre' } }))).toMatchObject({ code: 'CONFLICT', slug: 'admin:devices.errors.slugTaken' })
+    expect(await fieldsOf(createDeviceGroup({ prisma, actor, input: { name: 'Again', slug: 'centre' } }))).toMatchObject({ code: 'CONFLICT', slug: 'devices:errors.slugTaken' })
     expect(await fieldsOf(addDevice({ prisma, actor, input: { groupId: group.id, name: 'S', username: 'siren 1', lng: '200', lat: '' } }))).toEqual({
       code: 'INVALID_INPUT',
-      username: 'admin:devices.errors.username',
-      lng: 'admin:devices.errors.lng',
-      lat: 'admin:devices.errors.lat',
+      username: 'devices:errors.username',
+      lng: 'devices:errors.lng',
+      lat: 'devices:errors.lat',
     })
     await addDevice({ prisma, actor, input: { groupId: group.id, name: 'S', username: 'siren-1' } })
-    expect(await fieldsOf(addDevice({ prisma, actor, input: { groupId: group.id, name: 'S2', username: 'siren-1' } }))).toMatchObject({ code: 'CONFLICT', username: 'admin:devices.errors.usernameTaken' })
-    expect(await fieldsOf(addDevice({ prisma, actor, input: { groupId: 'nope', name: 'S2', username: 'siren-2' } }))).toMatchObject({ groupId: 'admin:devices.errors.group' })
+    expect(await fieldsOf(addDevice({ prisma, actor, input: { groupId: group.id, name: 'S2', username: 'siren-1' } }))).toMatchObject({ code: 'CONFLICT', username: 'devices:errors.usernameTaken' })
+    expect(await fieldsOf(addDevice({ prisma, actor, input: { groupId: 'nope', name: 'S2', username: 'siren-2' } }))).toMatchObject({ groupId: 'devices:errors.group' })
     expect(await prisma.device.count()).toBe(1)
     expect(await prisma.auditLog.count()).toBe(2)
   })

@@ -103,13 +103,13 @@ type GroupInput = { name: string; slug: string; kind: DeviceGroupKind; language:
 function validateGroup(input: Record<string, unknown>): GroupInput {
   const errors: Record<string, string> = {}
   const name = text(input.name)
-  if (name.length < 1 || name.length > 80) errors.name = 'admin:devices.errors.name'
+  if (name.length < 1 || name.length > 80) errors.name = 'devices:errors.name'
   const slug = text(input.slug)
-  if (!isGroupName(slug) || slug.startsWith('paging-')) errors.slug = 'admin:devices.errors.slug'
+  if (!isGroupName(slug) || slug.startsWith('paging-')) errors.slug = 'devices:errors.slug'
   const kind = (text(input.kind) || 'other') as DeviceGroupKind
-  if (!DEVICE_GROUP_KINDS.includes(kind)) errors.kind = 'admin:devices.errors.kind'
+  if (!DEVICE_GROUP_KINDS.includes(kind)) errors.kind = 'devices:errors.kind'
   const language = text(input.language) || 'lv'
-  if (!(DEVICE_LANGUAGES as readonly string[]).includes(language)) errors.language = 'admin:devices.errors.language'
+  if (!(DEVICE_LANGUAGES as readonly string[]).includes(language)) errors.language = 'devices:errors.language'
   if (Object.keys(errors).length > 0) throw new AppError('INVALID_INPUT', `invalid device group: ${Object.keys(errors).join(', ')}`, { fields: errors })
   return { name, slug, kind, language }
 }
@@ -121,7 +121,7 @@ export async function createDeviceGroup(options: { prisma: PrismaClient; actor: 
   if (!territory) throw new AppError('UNAVAILABLE', 'no territory is configured yet')
   return options.prisma.$transaction(async (tx) => {
     const taken = await tx.deviceGroup.findUnique({ where: { territoryId_slug: { territoryId: territory.id, slug: input.slug } } })
-    if (taken) throw new AppError('CONFLICT', `a device group with slug ${input.slug} exists`, { fields: { slug: 'admin:devices.errors.slugTaken' } })
+    if (taken) throw new AppError('CONFLICT', `a device group with slug ${input.slug} exists`, { fields: { slug: 'devices:errors.slugTaken' } })
     const row = await tx.deviceGroup.create({ data: { territoryId: territory.id, ...input } })
     await recordAudit(tx, { ...actorFields(options.actor), action: 'device-group.created', entityType: 'DeviceGroup', entityId: row.id, data: { ...input } })
     return groupView(row, [])
@@ -134,10 +134,10 @@ export async function updateDeviceGroup(options: { prisma: PrismaClient; actor: 
   const input = validateGroup(options.input)
   return options.prisma.$transaction(async (tx) => {
     const found = await tx.deviceGroup.findUnique({ where: { id: options.id } })
-    if (!found) throw new AppError('NOT_FOUND', 'no such device group', { fields: { id: 'admin:devices.errors.notFound' } })
+    if (!found) throw new AppError('NOT_FOUND', 'no such device group', { fields: { id: 'devices:errors.notFound' } })
     if (input.slug !== found.slug) {
       const taken = await tx.deviceGroup.findUnique({ where: { territoryId_slug: { territoryId: found.territoryId, slug: input.slug } } })
-      if (taken) throw new AppError('CONFLICT', `a device group with slug ${input.slug} exists`, { fields: { slug: 'admin:devices.errors.slugTaken' } })
+      if (taken) throw new AppError('CONFLICT', `a device group with slug ${input.slug} exists`, { fields: { slug: 'devices:errors.slugTaken' } })
     }
     const row = await tx.deviceGroup.update({ where: { id: options.id }, data: input, include: { devices: { orderBy: { name: 'asc' } } } })
     const before = { name: found.name, slug: found.slug, kind: found.kind, language: found.language }
@@ -150,7 +150,7 @@ export async function setDeviceGroupEnabled(options: { prisma: PrismaClient; act
   authorize(options.actor, PERMISSION)
   return options.prisma.$transaction(async (tx) => {
     const found = await tx.deviceGroup.findUnique({ where: { id: options.id } })
-    if (!found) throw new AppError('NOT_FOUND', 'no such device group', { fields: { id: 'admin:devices.errors.notFound' } })
+    if (!found) throw new AppError('NOT_FOUND', 'no such device group', { fields: { id: 'devices:errors.notFound' } })
     const row = await tx.deviceGroup.update({ where: { id: options.id }, data: { enabled: options.enabled }, include: { devices: { orderBy: { name: 'asc' } } } })
     await recordAudit(tx, {
       ...actorFields(options.actor),
@@ -188,8 +188,8 @@ function readPosition(input: Record<string, unknown>, errors: Record<string, str
   if (!lngText && !latText) return { lng: null, lat: null }
   const lng = Number(lngText)
   const lat = Number(latText)
-  if (!lngText || !Number.isFinite(lng) || lng < -180 || lng > 180) errors.lng = 'admin:devices.errors.lng'
-  if (!latText || !Number.isFinite(lat) || lat < -90 || lat > 90) errors.lat = 'admin:devices.errors.lat'
+  if (!lngText || !Number.isFinite(lng) || lng < -180 || lng > 180) errors.lng = 'devices:errors.lng'
+  if (!latText || !Number.isFinite(lat) || lat < -90 || lat > 90) errors.lat = 'devices:errors.lat'
   return { lng, lat }
 }
 
@@ -201,19 +201,19 @@ export async function addDevice(options: { prisma: PrismaClient; actor: Actor; i
   const { input } = options
   const errors: Record<string, string> = {}
   const groupId = text(input.groupId)
-  if (!groupId) errors.groupId = 'admin:devices.errors.group'
+  if (!groupId) errors.groupId = 'devices:errors.group'
   const name = text(input.name)
-  if (name.length < 1 || name.length > 80) errors.name = 'admin:devices.errors.name'
+  if (name.length < 1 || name.length > 80) errors.name = 'devices:errors.name'
   const username = text(input.username)
-  if (!isTopicSegment(username)) errors.username = 'admin:devices.errors.username'
+  if (!isTopicSegment(username)) errors.username = 'devices:errors.username'
   const position = readPosition(input, errors)
   if (Object.keys(errors).length > 0) throw new AppError('INVALID_INPUT', `invalid device: ${Object.keys(errors).join(', ')}`, { fields: errors })
   const secret = generateDeviceSecret()
   const row = await options.prisma.$transaction(async (tx) => {
     const group = await tx.deviceGroup.findUnique({ where: { id: groupId } })
-    if (!group) throw new AppError('INVALID_INPUT', 'no such device group', { fields: { groupId: 'admin:devices.errors.group' } })
+    if (!group) throw new AppError('INVALID_INPUT', 'no such device group', { fields: { groupId: 'devices:errors.group' } })
     const taken = await tx.device.findUnique({ where: { username } })
-    if (taken) throw new AppError('CONFLICT', `a device with username ${username} exists`, { fields: { username: 'admin:devices.errors.usernameTaken' } })
+    if (taken) throw new AppError('CONFLICT', `a device with username ${username} exists`, { fields: { username: 'devices:errors.usernameTaken' } })
     const created = await tx.device.create({ data: { groupId, name, username, passwordHash: hashDeviceSecret(secret), ...position } })
     await recordAudit(tx, {
       ...actorFields(options.actor),
@@ -233,7 +233,7 @@ export async function rotateDeviceSecret(options: { prisma: PrismaClient; actor:
   const secret = generateDeviceSecret()
   const row = await options.prisma.$transaction(async (tx) => {
     const found = await tx.device.findUnique({ where: { id: options.id } })
-    if (!found) throw new AppError('NOT_FOUND', 'no such device', { fields: { id: 'admin:devices.errors.notFound' } })
+    if (!found) throw new AppError('NOT_FOUND', 'no such device', { fields: { id: 'devices:errors.notFound' } })
     const updated = await tx.device.update({ where: { id: options.id }, data: { passwordHash: hashDeviceSecret(secret) } })
     await recordAudit(tx, { ...actorFields(options.actor), action: 'device.secret-rotated', entityType: 'Device', entityId: found.id, data: { username: found.username } })
     return updated
@@ -245,7 +245,7 @@ export async function setDeviceEnabled(options: { prisma: PrismaClient; actor: A
   authorize(options.actor, PERMISSION)
   return options.prisma.$transaction(async (tx) => {
     const found = await tx.device.findUnique({ where: { id: options.id } })
-    if (!found) throw new AppError('NOT_FOUND', 'no such device', { fields: { id: 'admin:devices.errors.notFound' } })
+    if (!found) throw new AppError('NOT_FOUND', 'no such device', { fields: { id: 'devices:errors.notFound' } })
     const row = await tx.device.update({ where: { id: options.id }, data: { enabled: options.enabled } })
     await recordAudit(tx, {
       ...actorFields(options.actor),
@@ -266,7 +266,7 @@ export async function setDevicePosition(options: { prisma: PrismaClient; actor: 
   if (Object.keys(errors).length > 0) throw new AppError('INVALID_INPUT', `invalid position: ${Object.keys(errors).join(', ')}`, { fields: errors })
   return options.prisma.$transaction(async (tx) => {
     const found = await tx.device.findUnique({ where: { id: options.id } })
-    if (!found) throw new AppError('NOT_FOUND', 'no such device', { fields: { id: 'admin:devices.errors.notFound' } })
+    if (!found) throw new AppError('NOT_FOUND', 'no such device', { fields: { id: 'devices:errors.notFound' } })
     const row = await tx.device.update({ where: { id: options.id }, data: position })
     await recordAudit(tx, {
       ...actorFields(options.actor),
@@ -284,7 +284,7 @@ export async function removeDevice(options: { prisma: PrismaClient; actor: Actor
   authorize(options.actor, PERMISSION)
   await options.prisma.$transaction(async (tx) => {
     const found = await tx.device.findUnique({ where: { id: options.id } })
-    if (!found) throw new AppError('NOT_FOUND', 'no such device', { fields: { id: 'admin:devices.errors.notFound' } })
+    if (!found) throw new AppError('NOT_FOUND', 'no such device', { fields: { id: 'devices:errors.notFound' } })
     await tx.device.delete({ where: { id: options.id } })
     await recordAudit(tx, { ...actorFields(options.actor), action: 'device.removed', entityType: 'Device', entityId: found.id, data: { username: found.username, groupId: found.groupId } })
   })

@@ -158,6 +158,8 @@ const routeTable: Record<string, RouteRule> = {
   'routes/_app.admin.social': { get: 'manage:settings:any', post: 'manage:settings:any' },
   // paging groups and desk phones (issue 4, decision 021)
   'routes/_app.admin.paging': { get: 'manage:settings:any', post: 'manage:settings:any' },
+  // MQTT device groups and devices (issue 4, decision 022)
+  'routes/_app.admin.devices': { get: 'manage:settings:any', post: 'manage:settings:any' },
 
   // what staff see after Issue: the alerts list, one alert's live progress and report, the
   // report as CSV, the dead letters (socket: the alert:<id> room needs read:alert:any too)
