@@ -25,6 +25,8 @@ import { prisma } from '#domain/runtime.ts'
 import { getDefaultTerritory } from '#domain/territory/get-territory.ts'
 import { listNamedAreas } from '#domain/territory/list-named-areas.ts'
 import { listShelters } from '#domain/shelters/list-shelters.ts'
+import { listDevicesForMap } from '#domain/devices/devices.ts'
+import { buildDeviceFeatures } from '~/components/devices/device-map-data'
 import { IncidentForm, type IncidentFormValues } from '~/components/incidents/incident-form'
 import { IncidentList } from '~/components/incidents/incident-list'
 import { IncidentMap, mapLinks } from '~/components/map/incident-map'
@@ -51,8 +53,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const territory = await getDefaultTerritory({ prisma: db })
   const canCreate = can(user.role, 'create:incident:any')
   const shelterAccess = { read: can(user.role, 'read:shelter:any'), operate: can(user.role, 'operate:shelter:any') }
-  if (!territory) return { territory: null, incidents: [], mapData: null, canCreate, realtimeCursor, shelters: [], shelterAccess }
-  const [areas, incidents, tasks, shelters] = await Promise.all([
+  // sirens, displays and gateways with their health: for staff who follow alerts
+  const seesDevices = can(user.role, 'read:alert:any')
+  if (!territory) return { territory: null, incidents: [], mapData: null, canCreate, realtimeCursor, shelters: [], shelterAccess, devices: null }
+  const [areas, incidents, tasks, shelters, devices] = await Promise.all([
     listNamedAreas({ prisma: db, territoryId: territory.id }),
     listIncidents({
       prisma: db,
@@ -62,6 +66,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     }),
     listOpenTasks({ prisma: db, territoryId: territory.id }),
     shelterAccess.read ? listShelters({ prisma: db, actor: userActor(user), territoryId: territory.id }) : Promise.resolve([]),
+    seesDevices ? listDevicesForMap(db, territory.id) : Promise.resolve(null),
   ])
   return {
     territory: { id: territory.id, name: territory.name, demo: territory.demo },
@@ -76,11 +81,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
         status,
         updatedAt,
       })),
-    mapData: { ...buildMapData({ territory, areas, incidents, tasks }), shelters: shelterAccess.read ? buildShelterFeatures(shelters) : undefined },
+    mapData: { ...buildMapData({ territory, areas, incidents, tasks }), shelters: shelterAccess.read ? buildShelterFeatures(shelters) : undefined, ...(devices ? { devices: buildDeviceFeatures(devices) } : {}) },
     canCreate,
     realtimeCursor,
     shelters: shelters.map(({ id, name, kind, status, storedStatus, freePlaces, capacity, occupancy, address }) => ({ id, name, kind, status, storedStatus, freePlaces, capacity, occupancy, address })),
     shelterAccess,
+    devices: devices ? { total: devices.length, online: devices.filter((d) => d.online).length } : null,
   }
 }
 
@@ -98,7 +104,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Dashboard() {
-  const { territory, incidents, mapData, canCreate, realtimeCursor, shelters, shelterAccess } = useLoaderData<typeof loader>()
+  const { territory, incidents, mapData, canCreate, realtimeCursor, shelters, shelterAccess, devices } = useLoaderData<typeof loader>()
+  const { t: td } = useTranslation('devices')
   const root = useRouteLoaderData<typeof rootLoader>('root')
   const actionData = useActionData<typeof action>()
   const navigation = useNavigation()
@@ -164,6 +171,12 @@ export default function Dashboard() {
                 </Link>
               ) : null}
             </div>
+            {devices && devices.total > 0 ? (
+              <p className="small" data-testid="device-layer-count">
+                <span aria-hidden="true" style={{ display: 'inline-block', width: 10, height: 10, background: '#15803d', border: '1px solid #111827', marginRight: 6 }} />
+                {td('map.layer')}: {td('map.countOnline', { online: devices.online, total: devices.total })}
+              </p>
+            ) : null}
             {shelterAccess.read ? <ShelterLayerControls filter={shelterFilter} onChange={setShelterFilter} count={shelters.length} /> : null}
             {selectedShelter ? (
               <ShelterMapPanel shelter={selectedShelter} incidents={incidents.filter((i) => i.status !== 'CLOSED')} canOperate={shelterAccess.operate} onClose={() => setShelterId(null)} />

@@ -11,6 +11,7 @@ import {
   deviceCredentialByUsername,
   listDeviceGroups,
   listDeviceGroupsForComposer,
+  listDevicesForMap,
   removeDevice,
   rotateDeviceSecret,
   setDeviceEnabled,
@@ -134,6 +135,15 @@ describeEachBackend('device groups and devices', (backend) => {
       { id: b.id, name: 'B displays', kind: 'display', language: 'ru', devices: 0, online: 0, enabled: false },
     ])
     expect(await listDeviceGroupsForComposer(prisma, 'another-territory')).toEqual([])
+
+    // the map layer: enabled devices with a position, online or not
+    await prisma.device.update({ where: { id: d1.device.id }, data: { lng: 23.72, lat: 56.65, lastAckAt: now } })
+    await prisma.device.update({ where: { id: d2.device.id }, data: { lng: 23.73, lat: 56.66 } })
+    await prisma.device.update({ where: { id: d3.device.id }, data: { lng: 23.74, lat: 56.67 } })
+    expect(await listDevicesForMap(prisma, territory.id, { now })).toEqual([
+      { id: d1.device.id, name: '1', username: 'a1', group: 'A sirens', kind: 'siren', online: true, lastSeenAt: new Date(now.getTime() - 60_000).toISOString(), lastAckAt: now.toISOString(), lng: 23.72, lat: 56.65 },
+      { id: d2.device.id, name: '2', username: 'a2', group: 'A sirens', kind: 'siren', online: false, lastSeenAt: new Date(now.getTime() - 3600_000).toISOString(), lastAckAt: null, lng: 23.73, lat: 56.66 },
+    ])
   })
 })
 

@@ -365,3 +365,42 @@ function groupView(
 ): DeviceGroupView {
   return { id: row.id, name: row.name, slug: row.slug, kind: asKind(row.kind), language: row.language, enabled: row.enabled, devices: devices.map((d) => deviceView(d, now)) }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The staff map
+
+export type DeviceMapRecord = {
+  id: string
+  name: string
+  username: string
+  group: string
+  kind: DeviceGroupKind
+  online: boolean
+  /** ISO times */
+  lastSeenAt: string | null
+  lastAckAt: string | null
+  lng: number
+  lat: number
+}
+
+/** The enabled devices of a territory that have a position, with their health, for the map layer. */
+export async function listDevicesForMap(prisma: PrismaClient, territoryId: string, options: { now?: Date; onlineWithinMs?: number } = {}): Promise<DeviceMapRecord[]> {
+  const now = options.now ?? new Date()
+  const rows = await prisma.device.findMany({
+    where: { enabled: true, lng: { not: null }, lat: { not: null }, group: { territoryId } },
+    orderBy: [{ name: 'asc' }, { id: 'asc' }],
+    select: { id: true, name: true, username: true, lng: true, lat: true, lastSeenAt: true, lastAckAt: true, group: { select: { name: true, kind: true } } },
+  })
+  return rows.map((d) => ({
+    id: d.id,
+    name: d.name,
+    username: d.username,
+    group: d.group.name,
+    kind: asKind(d.group.kind),
+    online: isOnline(d.lastSeenAt, now, options.onlineWithinMs),
+    lastSeenAt: d.lastSeenAt?.toISOString() ?? null,
+    lastAckAt: d.lastAckAt?.toISOString() ?? null,
+    lng: d.lng!,
+    lat: d.lat!,
+  }))
+}

@@ -21,6 +21,7 @@ import type { MapData } from './map-data'
 import { shelterFilterExpression, shelterLayers, shelterSource, sheltersCircle } from '~/components/shelters/shelter-layers'
 import { shelterStatusColors } from '~/components/shelters/shelter-colors'
 import { shelterVisible } from '~/components/shelters/shelter-map-data'
+import { deviceColors } from '~/components/devices/device-map-data'
 
 const ourSources = new Set<string>([...Object.values(sources), shelterSource])
 const emptyCollection = { type: 'FeatureCollection' as const, features: [] }
@@ -94,6 +95,8 @@ export default function IncidentMapClient(props: IncidentMapProps) {
   const drawRef = useRef<DrawControl | null>(null)
   const markersRef = useRef<maplibregl.Marker[]>([])
   const shelterMarkersRef = useRef<maplibregl.Marker[]>([])
+  const deviceMarkersRef = useRef<maplibregl.Marker[]>([])
+  const { t: td, i18n } = useTranslation('devices')
   const latest = useRef(props)
   latest.current = props
   const [ready, setReady] = useState(false)
@@ -166,6 +169,8 @@ export default function IncidentMapClient(props: IncidentMapProps) {
       markersRef.current = []
       for (const marker of shelterMarkersRef.current) marker.remove()
       shelterMarkersRef.current = []
+      for (const marker of deviceMarkersRef.current) marker.remove()
+      deviceMarkersRef.current = []
       map.remove()
       mapRef.current = null
     }
@@ -216,6 +221,31 @@ export default function IncidentMapClient(props: IncidentMapProps) {
       })
   }, [ready, shelterFilterKey, shelterLabelKey])
 
+  // device layer (sirens, displays, gateways): a small square per device, green online, grey
+  // offline; its name, group, last seen and last acknowledgement in the tooltip
+  const deviceKey = (props.data.devices?.features ?? []).map((f) => `${f.properties.id}:${f.properties.online}:${f.properties.lastSeenAt}:${f.properties.lastAckAt}:${f.geometry.coordinates.join(',')}`).join('|')
+  useEffect(() => {
+    const map = mapRef.current
+    if (!map || !ready) return
+    for (const marker of deviceMarkersRef.current) marker.remove()
+    const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString(i18n.language) : td('map.never'))
+    deviceMarkersRef.current = (latest.current.data.devices?.features ?? []).map((f) => {
+      const p = f.properties
+      const element = document.createElement('div')
+      element.className = 'device-marker'
+      Object.assign(element.style, { width: '12px', height: '12px', borderRadius: '2px', border: '2px solid #fff', boxShadow: '0 0 0 1px #111827', background: p.online ? deviceColors.online : deviceColors.offline })
+      const state = p.online ? td('map.online') : td('map.offline')
+      element.title = `${p.name} (${state})\n${td('map.group')}: ${p.group}\n${td('map.lastSeen')}: ${when(p.lastSeenAt)}\n${td('map.lastAck')}: ${when(p.lastAckAt)}`
+      element.setAttribute('role', 'img')
+      element.setAttribute('aria-label', `${td('map.layer')}: ${p.name}, ${state}`)
+      element.setAttribute('data-testid', 'device-marker')
+      element.setAttribute('data-device', p.username)
+      element.setAttribute('data-online', String(p.online))
+      element.style.pointerEvents = latest.current.drawing?.active || latest.current.picking?.active ? 'none' : ''
+      return new maplibregl.Marker({ element, anchor: 'center' }).setLngLat(f.geometry.coordinates as [number, number]).addTo(map)
+    })
+  }, [ready, deviceKey, td, i18n.language])
+
   // named-area labels as HTML markers (text layers would need glyphs from a font server)
   const labelKey = props.data.areaLabels.map((l) => `${l.id}:${l.name}:${l.at.join(',')}`).join('|')
   useEffect(() => {
@@ -247,7 +277,7 @@ export default function IncidentMapClient(props: IncidentMapProps) {
   const pickingActive = Boolean(props.picking?.active)
   // shelter labels are HTML over the canvas: while drawing or picking they must not take the clicks
   useEffect(() => {
-    for (const marker of shelterMarkersRef.current) marker.getElement().style.pointerEvents = drawingActive || pickingActive ? 'none' : ''
+    for (const marker of [...shelterMarkersRef.current, ...deviceMarkersRef.current]) marker.getElement().style.pointerEvents = drawingActive || pickingActive ? 'none' : ''
   }, [drawingActive, pickingActive])
   useEffect(() => {
     const map = mapRef.current

@@ -2,6 +2,7 @@
 // decides anything: it draws these and hands drawn geometry back to a form. Browser-safe.
 import type { Feature, FeatureCollection, MultiPolygon, Point, Polygon } from 'geojson'
 import type { IncidentSeverity, IncidentStatus, IncidentType, TaskStatus } from '#generated/prisma/enums.ts'
+import type { DeviceFeatureProps } from '~/components/devices/device-map-data'
 import type { ShelterFeatureProps } from '~/components/shelters/shelter-map-data'
 
 type Position = [number, number]
@@ -28,6 +29,8 @@ export type MapData = {
   tasks: FeatureCollection<Point, TaskFeatureProps>
   /** the shelter layer (app/components/shelters/shelter-map-data.ts), when the page shows it */
   shelters?: FeatureCollection<Point, ShelterFeatureProps>
+  /** the device layer (sirens, displays, gateways: app/components/devices/device-map-data.ts), when the page shows it */
+  devices?: FeatureCollection<Point, DeviceFeatureProps>
   /** [west, south, east, north] of the territory */
   bbox: [number, number, number, number]
 }
