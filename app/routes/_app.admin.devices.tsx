@@ -6,11 +6,10 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { data, Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { userActor } from '#domain/auth/actor.ts'
+import { DEVICE_GROUP_KINDS, DEVICE_LANGUAGES } from '#domain/devices/device-kinds.ts'
 import {
   addDevice,
   createDeviceGroup,
-  DEVICE_GROUP_KINDS,
-  DEVICE_LANGUAGES,
   listDeviceGroups,
   removeDevice,
   rotateDeviceSecret,

@@ -18,10 +18,9 @@ import type { PrismaClient } from '#generated/prisma/client.ts'
 import { isGroupName, isTopicSegment, pagingGroupSegment } from '#notify/channels/mqtt/topics.ts'
 import { generateDeviceSecret, hashDeviceSecret } from '#server/mqtt/device-secret.ts'
 
-/** gateway: audio paging gateways; they may also subscribe to the page topics of the paging groups with an audio gateway */
-export const DEVICE_GROUP_KINDS = ['siren', 'display', 'gateway', 'other'] as const
-export type DeviceGroupKind = (typeof DEVICE_GROUP_KINDS)[number]
-export const DEVICE_LANGUAGES = ['lv', 'en', 'ru'] as const
+import { DEVICE_GROUP_KINDS, DEVICE_LANGUAGES, type DeviceGroupKind } from './device-kinds.ts'
+
+export { DEVICE_GROUP_KINDS, DEVICE_LANGUAGES, type DeviceGroupKind }
 
 /** A device is online when it was seen (connect, status, ack, ping) within this long. */
 export const DEVICE_ONLINE_WITHIN_MS = 5 * 60_000
