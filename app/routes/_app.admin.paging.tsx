@@ -12,8 +12,6 @@ import {
   createPagingGroup,
   deletePagingGroup,
   listPagingGroups,
-  PAGING_LANGUAGES,
-  PHONE_VENDORS,
   removePhone,
   setPagingGroupEnabled,
   setPhoneEnabled,
@@ -22,6 +20,7 @@ import {
   type PagingGroupView,
   type PhoneView,
 } from '#domain/paging/paging-groups.ts'
+import { PAGING_LANGUAGES, PHONE_VENDORS } from '#domain/paging/paging-kinds.ts'
 import { getRuntime, prisma } from '#domain/runtime.ts'
 import { clientIp, requireUserWithPermission } from '~/utils/auth.server'
 import { appErrorFields, formToObject } from '~/utils/form'

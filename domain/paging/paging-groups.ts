@@ -17,9 +17,9 @@ import type { Prisma, PrismaClient } from '#generated/prisma/client.ts'
 
 export { pagePreview } from '#notify/dispatch/render-phone.ts'
 
-export const PHONE_VENDORS = ['cisco', 'yealink', 'poly'] as const
-export type PhoneVendorName = (typeof PHONE_VENDORS)[number]
-export const PAGING_LANGUAGES = ['lv', 'en', 'ru'] as const
+import { PAGING_LANGUAGES, PHONE_VENDORS, type PhoneVendorName } from './paging-kinds.ts'
+
+export { PAGING_LANGUAGES, PHONE_VENDORS, type PhoneVendorName }
 
 export type PhoneView = { id: string; groupId: string; name: string; vendor: PhoneVendorName; address: string; secretHint: string; hasCredentials: boolean; enabled: boolean; lastAckAt: string | null }
 export type PagingGroupView = { id: string; name: string; language: string; requireAck: boolean; audioGateway: boolean; enabled: boolean; phones: PhoneView[] }
