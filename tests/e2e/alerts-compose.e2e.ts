@@ -1,7 +1,8 @@
 // Composing and issuing an alert in Chromium: an operator starts from a template, picks the area,
 // chooses the channels (none is refused), shortens the Latvian SMS text while its encoding and
 // part count follow the typing, sees the recipients per channel, what each language shows on the
-// phone and the exact SMS with its parts (SMS not configured on this server: said, not blocked),
+// phone and the exact SMS with its parts (SMS through the fake gateway; a channel this server
+// cannot send on — desk phones without any phone — is disabled with the reason before sending),
 // and issues it with the area's name typed (a wrong name is refused next to the input); the issued
 // CAP carries the SMS text as parameter SARGS_SMS. With approval on, the operator draws the area
 // and submits; a commission member approves; the operator issues.
@@ -13,6 +14,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { REQUIRE_APPROVAL_SETTING } from '#domain/alerts/issue-cap-alert.ts'
 import type { PrismaClient } from '#generated/prisma/client.ts'
 import { capSchemaErrors } from '#notify/cap/cap-schema.test-support.ts'
+import { startFakeSmsGateway, type FakeSmsGateway } from '#tests/fakes/sms-gateway.ts'
 import { startApp, type RunningApp } from '#tests/support/app.ts'
 import { failedRequest, hydrated, launchChromium, pageTracker, screenshot, waitForLive } from '#tests/support/browser.ts'
 import { browserCookie, createSignedInUser, type TestSession } from '#tests/support/sessions.ts'
@@ -20,6 +22,7 @@ import { browserCookie, createSignedInUser, type TestSession } from '#tests/supp
 const languages = ['lv', 'en', 'ru'] as const
 
 let app: RunningApp
+let gateway: FakeSmsGateway
 let browser: Browser
 let prisma: PrismaClient
 let operator: TestSession
@@ -68,7 +71,8 @@ async function subscribeInCentre(languagesWanted: string[]) {
 }
 
 beforeAll(async () => {
-  ;[app, browser] = await Promise.all([startApp(), launchChromium()])
+  gateway = await startFakeSmsGateway({ auth: { kind: 'bearer', token: 'compose-token' } })
+  ;[app, browser] = await Promise.all([startApp({ env: { SMS_GATEWAY_URL: gateway.url, SMS_GATEWAY_TOKEN: 'compose-token', SMS_SENDER_ID: 'Sargs' } }), launchChromium()])
   console.log(`app ready in ${app.startupMs} ms`)
   prisma = (await app.database()).prisma
   admin = await createSignedInUser(prisma, 'ADMINISTRATOR', { name: 'Ilze Kalniņa' })
@@ -85,6 +89,7 @@ afterEach(async () => {
 afterAll(async () => {
   await browser?.close()
   await app?.stop()
+  await gateway?.close()
 })
 
 describe('composing and issuing an alert', () => {
@@ -104,6 +109,9 @@ describe('composing and issuing an alert', () => {
     // channels: web push and SMS by default; with none chosen the form says so next to the choice
     expect(await page.getByTestId('channel-webpush').isChecked()).toBe(true)
     expect(await page.getByTestId('channel-sms').isChecked()).toBe(true)
+    // no desk phone exists: the channel is disabled with the reason, before sending
+    expect(await page.getByTestId('channel-phone').isDisabled()).toBe(true)
+    expect(await page.getByTestId('channel-unconfigured-phone').textContent()).toMatch(/telefon/)
     await page.getByTestId('channel-webpush').uncheck()
     await page.getByTestId('channel-sms').uncheck()
     await expect.poll(() => page.getByTestId('sms-field-lv').isVisible()).toBe(false)
@@ -144,7 +152,7 @@ describe('composing and issuing an alert', () => {
     expect([await smsCount.getAttribute('data-encoding'), await smsCount.getAttribute('data-parts')]).toEqual(['UCS-2', '1'])
     expect(await smsCount.textContent()).toContain('1 SMS daļa')
     expect(await page.getByTestId('sms-en').getByTestId('sms-text').textContent()).toMatch(/^Flood risk: Centrs\n/)
-    expect(await page.getByTestId('not-configured-sms').textContent()).toContain('SMS')
+    expect(await page.getByTestId('not-configured-sms').count()).toBe(0)
     expect(await page.getByTestId('not-configured-webpush').count()).toBe(0)
     expect(await page.getByTestId('approval-stage').getAttribute('data-stage')).toBe('not-needed')
     expect(await page.getByTestId('confirm-name').textContent()).toBe('Centrs')
