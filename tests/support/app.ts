@@ -63,7 +63,8 @@ const appVariables = [
 export async function startApp(options: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<RunningApp> {
   ensureBuild()
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sargs-e2e-'))
-  const port = await freePort()
+  // a test that must know the address before the app starts (PUBLIC_URL) passes PORT itself
+  const port = options.env?.PORT ? Number(options.env.PORT) : await freePort()
   const env: NodeJS.ProcessEnv = { NODE_ENV: 'production' }
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !appVariables.includes(k)) env[k] = v
   Object.assign(env, {

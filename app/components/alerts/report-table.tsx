@@ -44,13 +44,11 @@ export function ReportTable({ rows }: { rows: ReportRow[] }) {
                       {row.deviceAcks.length === 0 ? (
                         <span className="muted">{t('report.deviceAcks.none')}</span>
                       ) : (
-                        <ul className="attempts">
+                        <ul className="device-acks">
                           {row.deviceAcks.map((a) => (
                             <li key={`${a.username} ${a.status}`} data-testid="report-device-ack" data-ack={a.status}>
-                              <span>{a.device}</span>
-                              <span>{t(`report.deviceAck.${a.status}`, { defaultValue: a.status })}</span>
-                              <time dateTime={a.at}>{f.time(a.at)}</time>
-                              <span className="detail">{a.detail ?? ''}</span>
+                              {a.device} · {t(`report.deviceAck.${a.status}`, { defaultValue: a.status })} · <time dateTime={a.at}>{f.time(a.at)}</time>
+                              {a.detail ? <span className="muted"> · {a.detail}</span> : null}
                             </li>
                           ))}
                         </ul>
@@ -66,8 +64,9 @@ export function ReportTable({ rows }: { rows: ReportRow[] }) {
                     </span>
                   ) : (
                     <ol className="attempts">
-                      {row.attempts.map((a) => (
-                        <li key={a.attempt + a.at} data-testid="report-attempt" data-result={a.result}>
+                      {row.attempts.map((a, i) => (
+                        // an SMS receipt can share its attempt number and second with the send
+                        <li key={`${i} ${a.attempt} ${a.at}`} data-testid="report-attempt" data-result={a.result}>
                           <span className="muted">{a.attempt}.</span>
                           <time dateTime={a.at}>{f.time(a.at)}</time>
                           <span>{t(`report.result.${a.result}`, { defaultValue: a.result })}</span>
