@@ -19,6 +19,7 @@ import {
 import { AppError } from '#domain/errors.ts'
 import { getRuntime, prisma } from '#domain/runtime.ts'
 import { getDefaultTerritory } from '#domain/territory/get-territory.ts'
+import { useAlertFormat } from '~/components/alerts/progress-format'
 import { FormError } from '~/components/app-shell'
 import { clientIp, requireUserWithPermission } from '~/utils/auth.server'
 import { appErrorFields, formToObject } from '~/utils/form'
@@ -95,7 +96,9 @@ export default function Devices() {
   const busy = navigation.state === 'submitting'
   const errors = answer?.errors ?? {}
   const errorsFor = (form: string) => (answer?.form === form ? errors : {})
-  const fmt = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : t('device.never'))
+  const f = useAlertFormat()
+  // the municipality's time zone on the server and in the browser alike (no hydration mismatch)
+  const fmt = (iso: string | null) => (iso ? f.dateTime(iso) : t('device.never'))
   return (
     <main className="page stack" data-testid="admin-devices">
       <h1 style={{ margin: 0 }}>{t('title')}</h1>

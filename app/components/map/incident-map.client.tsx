@@ -22,6 +22,7 @@ import { shelterFilterExpression, shelterLayers, shelterSource, sheltersCircle }
 import { shelterStatusColors } from '~/components/shelters/shelter-colors'
 import { shelterVisible } from '~/components/shelters/shelter-map-data'
 import { deviceColors } from '~/components/devices/device-map-data'
+import { municipalityTimeZone } from '#domain/incidents/datetime.ts'
 
 const ourSources = new Set<string>([...Object.values(sources), shelterSource])
 const emptyCollection = { type: 'FeatureCollection' as const, features: [] }
@@ -228,7 +229,7 @@ export default function IncidentMapClient(props: IncidentMapProps) {
     const map = mapRef.current
     if (!map || !ready) return
     for (const marker of deviceMarkersRef.current) marker.remove()
-    const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString(i18n.language) : td('map.never'))
+    const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString(i18n.language, { timeZone: municipalityTimeZone }) : td('map.never'))
     deviceMarkersRef.current = (latest.current.data.devices?.features ?? []).map((f) => {
       const p = f.properties
       const element = document.createElement('div')
