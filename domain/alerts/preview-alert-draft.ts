@@ -22,6 +22,7 @@ import { countRecipients } from '#notify/targeting/count-recipients.ts'
 import { alertSeverity, NAMED_AREA_GEOCODE } from './issue-cap-alert.ts'
 import { previewAlertIdentifier } from './new-alert-identity.ts'
 import { notificationView, type NotificationView } from './notification-preview.ts'
+import { channelHealth, type ChannelHealth } from './channel-health.ts'
 import { smsTextPreview, type SmsTextPreview } from './sms-text.ts'
 
 export type PushMessagePreview = { language: string; bytes: number } & NotificationView
@@ -31,6 +32,8 @@ export type ChannelPreview = {
   recipients: number
   /** this server has an adapter for the channel; if not, issuing still works and its deliveries wait */
   configured: boolean
+  /** paused by a provider's Retry-After, or its recent sends all failed (channel-health.ts) */
+  health: ChannelHealth
   /** web push: the notification per language ([] for other channels) */
   messages: PushMessagePreview[]
   /** SMS: the exact text per language ([] for other channels) */
@@ -85,6 +88,7 @@ export async function previewAlert(options: {
   const groups = await groupReach(options)
   const posts = options.channels.includes('social') ? await socialPosts(options) : []
   const pages = options.channels.includes('phone') ? phonePages(options, groups.get('phone') ?? []) : []
+  const health = await channelHealth(prisma, options.channels)
   return {
     area,
     severity,
@@ -95,6 +99,7 @@ export async function previewAlert(options: {
         channel,
         recipients: channel === 'social' ? posts.length : (counts[channel] ?? 0) + byGroup,
         configured: configured.has(channel),
+        health: health[channel] ?? { state: 'ok' },
         messages: channel === 'webpush' ? pushMessages(alert as CapAlert, languages) : [],
         sms: channel === 'sms' ? sms : [],
         groups: reach.filter((g) => g.kind !== 'staff' || g.id !== STAFF_TOTAL),

@@ -6,10 +6,12 @@
 import { useTranslation } from 'react-i18next'
 import type { AlertPreview } from '#domain/alerts/preview-alert-draft.ts'
 import { SmsPreviewList } from './compose-sms'
+import { useAlertFormat } from './progress-format'
 
 export function ComposePreview({ preview }: { preview: AlertPreview }) {
   const { t, i18n } = useTranslation('alerts')
   const number = new Intl.NumberFormat(i18n.language)
+  const f = useAlertFormat()
   return (
     <section className="section" data-testid="compose-preview">
       <h2>{t('compose.preview.heading')}</h2>
@@ -25,6 +27,16 @@ export function ComposePreview({ preview }: { preview: AlertPreview }) {
             {!c.configured ? (
               <div className="sms-warning" role="status" data-testid={`not-configured-${c.channel}`}>
                 {t('compose.preview.notConfigured', { channel: t(`compose.channels.${c.channel}`, { defaultValue: c.channel }) })}
+              </div>
+            ) : null}
+            {c.configured && c.health.state === 'paused' ? (
+              <div className="sms-warning" role="status" data-testid={`channel-paused-${c.channel}`}>
+                {t('compose.preview.health.paused', { until: f.time(c.health.until), reason: c.health.reason ?? '—' })}
+              </div>
+            ) : null}
+            {c.configured && c.health.state === 'failing' ? (
+              <div className="sms-warning" role="status" data-testid={`channel-failing-${c.channel}`}>
+                {t('compose.preview.health.failing', { count: c.health.failures, reason: c.health.reason ?? '—' })}
               </div>
             ) : null}
           </div>
