@@ -13,6 +13,7 @@ import { ConfigError, parseEnv } from './env.ts'
 import { startAlertProgressTicker } from './realtime/alert-progress-ticker.ts'
 import { attachRealtime } from './realtime/index.ts'
 import { startMqtt } from './mqtt/start-mqtt.ts'
+import { republishAlertsInForce } from '#notify/dispatch/mqtt-in-force.ts'
 
 async function main() {
   const startedAt = performance.now()
@@ -51,6 +52,14 @@ async function main() {
   // sirens, displays and paging gateways: MQTT_URL or the embedded broker (a failure leaves 'mqtt' off)
   const mqtt = env.mqtt ? await startMqtt({ prisma: db.prisma, config: env.mqtt }).catch((error: unknown) => void console.error(`MQTT not started: ${String(error)}`)) : undefined
   if (mqtt) console.log(`MQTT devices: ${mqtt.kind === 'embedded' ? 'embedded broker at' : 'broker'} ${mqtt.url}`)
+  if (mqtt?.kind === 'embedded') {
+    // the embedded broker starts empty: the alerts in force go back on their retained topics
+    void mqtt.connection
+      .waitConnected(10_000)
+      .then(() => republishAlertsInForce({ prisma: db.prisma, adapter: mqtt.adapter }))
+      .then((r) => r.republished + r.failed > 0 && console.log(`MQTT: ${r.republished} alert(s) in force published again${r.failed ? `, ${r.failed} failed` : ''}`))
+      .catch((error: unknown) => console.error('MQTT: publishing the alerts in force again failed:', error))
+  }
   const dispatcher = env.worker === 'inline' ? await buildDispatcher({ prisma: db.prisma, vapidSubject: env.vapidSubject, pushServiceHosts: env.pushServiceHosts, sms: env.sms, publicUrl: env.publicUrl, secretsKey, ...(mqtt ? { mqtt: mqtt.adapter } : {}) }) : undefined
   // residents' confirmation codes go out from this process, whether or not it runs the dispatcher
   const smsSender = env.sms ? buildSmsProviders({ prisma: db.prisma, sms: env.sms, publicUrl: env.publicUrl }) : undefined

@@ -30,6 +30,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export default function Users() {
   const { users } = useLoaderData<typeof loader>()
   const { t } = useTranslation('admin')
+  const { t: tDevices } = useTranslation('devices')
   return (
     <main className="page stack">
       <div className="row" style={{ alignItems: 'center' }}>
@@ -43,6 +44,9 @@ export default function Users() {
           </Link>{' '}
           <Link to="/admin/social" className="btn" data-testid="nav-social">
             {t('social.title')}
+          </Link>{' '}
+          <Link to="/admin/devices" className="btn" data-testid="nav-devices">
+            {tDevices('title')}
           </Link>
         </div>
       </div>
