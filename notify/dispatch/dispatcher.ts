@@ -252,15 +252,20 @@ export class Dispatcher {
     for (const row of rows) this.alerts.set(row.id, { ...row, payload: row.payload as unknown as CapAlert })
   }
 
-  /** Work until nothing is left to fan out or send (tests, CLI drain). */
+  /**
+   * Work until nothing is left to fan out, nor to send on this dispatcher's channels (tests, CLI
+   * drain): a worker without a channel (SMS not configured here, MQTT on the app's embedded broker)
+   * leaves those deliveries to a process that has it.
+   */
   async drain(options: { timeoutMs?: number; idleMs?: number } = {}): Promise<void> {
     const deadline = Date.now() + (options.timeoutMs ?? 30_000)
     for (;;) {
       const report = await this.tick()
       if (report.fannedOut > 0 || report.claimed > 0 || report.reclaimed > 0) continue
       const [left] = await this.prisma.$queryRawUnsafe<{ open: bigint; fanning: bigint }[]>(
-        `SELECT (SELECT count(*) FROM "Delivery" WHERE "status" IN ('PENDING', 'SENDING')) AS "open",
+        `SELECT (SELECT count(*) FROM "Delivery" WHERE "status" IN ('PENDING', 'SENDING') AND "channel" = ANY($1::text[])) AS "open",
                 (SELECT count(*) FROM "Alert" WHERE "fanoutDoneAt" IS NULL) AS "fanning"`,
+        this.options.routes.map((r) => r.adapter.channel),
       )
       if (Number(left.open) === 0 && Number(left.fanning) === 0) return
       if (Date.now() > deadline) throw new Error(`dispatcher drain: ${left.open} deliveries still open`)

@@ -12,6 +12,9 @@ import type { PrismaClient } from '#generated/prisma/client.ts'
 import { buildDispatcher } from '#notify/dispatch/build-dispatcher.ts'
 import type { SmsConfig } from '#notify/channels/sms/sms-providers.ts'
 import type { DispatcherOptions } from '#notify/dispatch/dispatcher.ts'
+import { MqttDeviceAdapter } from '#notify/channels/mqtt/adapter.ts'
+import { MqttConnection } from '#notify/channels/mqtt/connection.ts'
+import type { MqttConfig } from '../../mqtt/start-mqtt.ts'
 import { parseEnv } from '../../env.ts'
 import { loadSecretsKey } from '../../secrets-key.ts'
 import { UsageError } from '../main.ts'
@@ -38,6 +41,9 @@ export type RunWorkerOptions = WorkerOptions & {
   publicUrl?: string
   /** opens the social accounts' credentials (SECRETS_KEY or the data directory's key file) */
   secretsKey?: Buffer
+  /** MQTT (server/env.ts): with an external broker (MQTT_URL) the worker publishes on 'mqtt' too;
+   * the embedded broker lives in the app process, so its 'mqtt' deliveries are the app's to send */
+  mqtt?: MqttConfig
   /** resolves when the worker should stop (SIGTERM); not used with drain */
   stopSignal: Promise<string>
   print?: (line: string) => void
@@ -51,7 +57,37 @@ export type RunWorkerOptions = WorkerOptions & {
 /** Run until stopped (or drained). Returns the exit code. */
 export async function runWorker(options: RunWorkerOptions): Promise<number> {
   const print = options.print ?? console.log
-  const dispatcher = await buildDispatcher({ prisma: options.prisma, vapidSubject: options.vapidSubject, pushServiceHosts: options.pushServiceHosts, sms: options.sms, publicUrl: options.publicUrl, ...(options.secretsKey ? { secretsKey: options.secretsKey } : {}), tuning: options.tuning, agent: options.agent })
+  const mqtt = workerMqtt(options.mqtt, print)
+  const dispatcher = await buildDispatcher({ prisma: options.prisma, vapidSubject: options.vapidSubject, pushServiceHosts: options.pushServiceHosts, sms: options.sms, publicUrl: options.publicUrl, ...(options.secretsKey ? { secretsKey: options.secretsKey } : {}), ...(mqtt ? { mqtt: mqtt.adapter } : {}), tuning: options.tuning, agent: options.agent })
+  try {
+    return await runDispatcher(dispatcher, options, print)
+  } finally {
+    await mqtt?.connection.close()
+  }
+}
+
+/**
+ * A worker's own MQTT client for an external broker: publishes only (the app process hears the
+ * devices' reports), a client id of its own and no persistent session (it keeps no subscriptions).
+ */
+function workerMqtt(config: MqttConfig | undefined, print: (line: string) => void): { adapter: MqttDeviceAdapter; connection: MqttConnection } | undefined {
+  if (!config) return undefined
+  if (config.kind === 'embedded') {
+    print('worker: MQTT runs on the embedded broker of the app process, so this worker leaves \'mqtt\' deliveries to the app (set MQTT_URL to share a broker)')
+    return undefined
+  }
+  const connection = MqttConnection.open({
+    url: config.url,
+    protocolVersion: 5,
+    clientId: `${config.clientId}-worker-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+    sessionExpirySeconds: 0,
+    ...(config.username !== undefined ? { username: config.username } : {}),
+    ...(config.password !== undefined ? { password: config.password } : {}),
+  })
+  return { adapter: new MqttDeviceAdapter({ connection }), connection }
+}
+
+async function runDispatcher(dispatcher: Awaited<ReturnType<typeof buildDispatcher>>, options: RunWorkerOptions, print: (line: string) => void): Promise<number> {
   if (options.drain) {
     print(`worker ${dispatcher.id}: draining`)
     await dispatcher.drain({ timeoutMs: options.drainTimeoutMs ?? 60 * 60_000, idleMs: 200 })
@@ -79,6 +115,6 @@ export async function run(args: string[]): Promise<number> {
     if (db.via === 'embedded' && !options.drain) {
       console.log('Note: the Sargs server is not running; this worker holds the embedded database until it stops.')
     }
-    return runWorker({ ...options, prisma: db.prisma, vapidSubject: env.vapidSubject, pushServiceHosts: env.pushServiceHosts, sms: env.sms, publicUrl: env.publicUrl, secretsKey: await loadSecretsKey({ secretsKey: env.secretsKey, dataDir: env.dataDir }), stopSignal })
+    return runWorker({ ...options, prisma: db.prisma, vapidSubject: env.vapidSubject, pushServiceHosts: env.pushServiceHosts, sms: env.sms, publicUrl: env.publicUrl, secretsKey: await loadSecretsKey({ secretsKey: env.secretsKey, dataDir: env.dataDir }), ...(env.mqtt ? { mqtt: env.mqtt } : {}), stopSignal })
   })
 }
