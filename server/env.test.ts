@@ -30,7 +30,17 @@ describe('parseEnv', () => {
       worker: 'inline',
       vapidSubject: 'mailto:sargs@localhost',
       pushServiceHosts: [...defaultPushServiceHosts],
+      // sirens and displays: the embedded broker, on this machine only
+      mqtt: { kind: 'embedded', host: '127.0.0.1', port: 1884 },
     })
+  })
+
+  it('reads MQTT: an external broker (credentials out of the URL), or no broker at all', () => {
+    expect(parseEnv({ MQTT_URL: 'mqtt://sargs:s%40cret@broker.internal:1883', MQTT_CLIENT_ID: 'sargs-jelgava' }).mqtt).toEqual({
+      kind: 'external', url: 'mqtt://broker.internal:1883', clientId: 'sargs-jelgava', username: 'sargs', password: 's@cret',
+    })
+    expect(parseEnv({ MQTT_EMBEDDED: 'false' }).mqtt).toBeUndefined()
+    expect(parseEnv({ MQTT_HOST: '0.0.0.0', MQTT_PORT: '1885' }).mqtt).toEqual({ kind: 'embedded', host: '0.0.0.0', port: 1885 })
   })
 
   it('reads good values', () => {
@@ -64,6 +74,7 @@ describe('parseEnv', () => {
       worker: 'off',
       vapidSubject: 'https://sargs.jelgava.lv',
       pushServiceHosts: ['fcm.googleapis.com', '*.push.apple.com'],
+      mqtt: { kind: 'embedded', host: '127.0.0.1', port: 1884 },
     })
     expect(parseEnv({ VAPID_SUBJECT: 'mailto:cp@jelgava.lv' }).vapidSubject).toBe('mailto:cp@jelgava.lv')
   })
