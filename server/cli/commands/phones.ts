@@ -18,6 +18,7 @@ import { applyMigrations } from '../../db/migrations.ts'
 import { parseEnv } from '../../env.ts'
 import { loadSecretsKey } from '../../secrets-key.ts'
 import { UsageError } from '../main.ts'
+import { readStdinJson } from '../stdin-json.ts'
 import { describeDatabase, withCliDatabase } from '../db.ts'
 
 export const usage =
@@ -140,24 +141,10 @@ export async function phonesCommand(options: { prisma: PrismaClient; command: Ph
   }
 }
 
-async function readStdinJson(): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = []
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
-  const text = Buffer.concat(chunks).toString('utf8').trim()
-  if (!text) throw new UsageError('give the credentials as a JSON object on standard input, e.g. echo \'{"username":"…","password":"…"}\' | sargs phones add … ({} for none)')
-  try {
-    const value = JSON.parse(text) as unknown
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not an object')
-    return value as Record<string, unknown>
-  } catch {
-    throw new UsageError('standard input is not a JSON object of credentials')
-  }
-}
-
 export async function run(args: string[]): Promise<number> {
   const command = parsePhonesArgs(args)
   const env = parseEnv()
-  const credentials = command.sub === 'add' ? await readStdinJson() : undefined
+  const credentials = command.sub === 'add' ? await readStdinJson(`echo '{"username":"…","password":"…"}' | sargs phones add … ({} for none)`) : undefined
   return withCliDatabase(async (db) => {
     for (const name of await applyMigrations({ adapterFactory: db.adapterFactory })) console.log(`Applied ${name}`)
     const secretsKey = await loadSecretsKey({ secretsKey: env.secretsKey, dataDir: env.dataDir })

@@ -15,6 +15,7 @@ import { applyMigrations } from '../../db/migrations.ts'
 import { parseEnv } from '../../env.ts'
 import { loadSecretsKey } from '../../secrets-key.ts'
 import { UsageError } from '../main.ts'
+import { readStdinJson } from '../stdin-json.ts'
 import { describeDatabase, withCliDatabase } from '../db.ts'
 
 export const usage = 'social add --network N --name N [--language lv] [--config key=value …] (credentials JSON on stdin) | social list | social enable|disable --name N'
@@ -85,24 +86,10 @@ export async function socialCommand(options: { prisma: PrismaClient; command: So
   }
 }
 
-async function readStdinJson(): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = []
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
-  const text = Buffer.concat(chunks).toString('utf8').trim()
-  if (!text) throw new UsageError('give the credentials as a JSON object on standard input, e.g. echo \'{"accessToken":"…"}\' | sargs social add …')
-  try {
-    const value = JSON.parse(text) as unknown
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not an object')
-    return value as Record<string, unknown>
-  } catch {
-    throw new UsageError('standard input is not a JSON object of credentials')
-  }
-}
-
 export async function run(args: string[]): Promise<number> {
   const command = parseSocialArgs(args)
   const env = parseEnv()
-  const credentials = command.sub === 'add' ? await readStdinJson() : undefined
+  const credentials = command.sub === 'add' ? await readStdinJson(`echo '{"accessToken":"…"}' | sargs social add …`) : undefined
   return withCliDatabase(async (db) => {
     for (const name of await applyMigrations({ adapterFactory: db.adapterFactory })) console.log(`Applied ${name}`)
     const secretsKey = await loadSecretsKey({ secretsKey: env.secretsKey, dataDir: env.dataDir })
