@@ -82,7 +82,8 @@ export class Dispatcher {
   private readonly prefetched = new Map<string, Promise<ClaimedBatch | null>>()
   private running: Promise<void> | undefined
   private stopping = false
-  private wake: (() => void) | undefined
+  /** the start() loops waiting for work; poke() wakes them all */
+  private readonly sleepers = new Set<() => void>()
   /** per channel: the provider's rate (adapter.limits.ratePerSecond), held by this process */
   private readonly pacers = new Map<string, Pacer>()
   /** where the time goes (ms on this process's clock), for the benchmark */
@@ -102,12 +103,15 @@ export class Dispatcher {
     return alert.status === 'Actual' ? route.adapter : this.options.exerciseSink
   }
 
-  /** One round: a fan-out batch, expired leases back, one claimed batch per channel. */
-  async tick(): Promise<TickReport> {
-    return this.round(this.looping && (this.options.prefetch ?? false))
+  /**
+   * One round: a fan-out batch, expired leases back, one claimed batch per channel (or of the one
+   * route given: start() runs a loop of its own per channel).
+   */
+  async tick(only?: ChannelRoute<unknown>): Promise<TickReport> {
+    return this.round(this.looping && (this.options.prefetch ?? false), only ? [only] : this.options.routes)
   }
 
-  private async round(prefetch: boolean): Promise<TickReport> {
+  private async round(prefetch: boolean, routes: readonly ChannelRoute<unknown>[]): Promise<TickReport> {
     const report: TickReport = { fannedOut: 0, reclaimed: 0, claimed: 0, sent: 0, retried: 0, failed: 0, stale: 0 }
     let t = performance.now()
     const fan = await fanOutBatch(this.prisma, { batchSize: this.options.fanOutBatchSize ?? 2000 })
@@ -117,7 +121,7 @@ export class Dispatcher {
     this.lap('reclaim', t)
     // the channels side by side: a provider that hangs (until sendTimeoutMs) or answers slowly holds
     // up its own channel only (reliability rows 11 and 17)
-    await Promise.all(this.options.routes.map((route) => this.sendBatch(route, report, prefetch)))
+    await Promise.all(routes.map((route) => this.sendBatch(route, report, prefetch)))
     return report
   }
 
@@ -273,39 +277,51 @@ export class Dispatcher {
     }
   }
 
-  /** Run in the background until stop(). */
+  /**
+   * Run in the background until stop(). With several channels each has a loop of its own (each
+   * round: a fan-out batch, expired leases, a batch of that channel), so a provider that hangs
+   * until sendTimeoutMs holds up its own channel's next batch only, not the others' (row 17).
+   */
   start(): void {
     if (this.running) return
     this.stopping = false
     this.looping = true
-    this.running = (async () => {
+    const routes = this.options.routes
+    const loop = async (only?: ChannelRoute<unknown>) => {
       while (!this.stopping) {
         let busy = false
         try {
-          const r = await this.tick()
+          const r = await this.tick(only)
           busy = r.fannedOut > 0 || r.claimed > 0 || r.reclaimed > 0
+          // a fan-out made work for the other channels' loops too
+          if (r.fannedOut > 0 && only) this.poke()
         } catch (error) {
           console.error('dispatcher tick failed', error)
         }
         if (!busy && !this.stopping) {
           await new Promise<void>((resolve) => {
-            this.wake = resolve
-            setTimeout(resolve, this.options.pollMs ?? 250).unref()
+            const wake = () => {
+              this.sleepers.delete(wake)
+              resolve()
+            }
+            this.sleepers.add(wake)
+            setTimeout(wake, this.options.pollMs ?? 250).unref()
           })
         }
       }
-    })()
+    }
+    this.running = routes.length > 1 ? Promise.all(routes.map((route) => loop(route))).then(() => undefined) : loop()
   }
 
-  /** Nudge a sleeping start() loop (e.g. right after an alert was issued in this process). */
+  /** Nudge the sleeping start() loops (e.g. right after an alert was issued in this process). */
   poke(): void {
-    this.wake?.()
+    for (const wake of [...this.sleepers]) wake()
   }
 
-  /** Finish the in-flight batch (unsent claims are released), then stop. */
+  /** Finish the in-flight batches (unsent claims are released), then stop. */
   async stop(): Promise<void> {
     this.stopping = true
-    this.wake?.()
+    this.poke()
     await this.running
     this.running = undefined
     this.looping = false

@@ -245,6 +245,47 @@ describeEachBackend('SMS channel', (backend) => {
     }
   })
 
+  it('running (start()), each channel has its own loop: while an SMS send hangs, a web push alert issued meanwhile goes out at once (row 17)', async () => {
+    const prisma = await setup()
+    const push = await startFakePushService()
+    try {
+      await smsSubscriber(prisma, '+37120000042', [INSIDE], ['lv'])
+      await subscribe(prisma, push, { places: [INSIDE] })
+      primary.fault('+37120000042', { kind: 'hang' }, 1)
+      const webPush = webPushRoute(new WebPushAdapter({ vapid: { subject: 'mailto:t@example.lv', ...generateVapidKeys() }, agent: push.agent })) as ChannelRoute<unknown>
+      const sms = smsRoute({ adapter: primaryOnly(), baseUrl: BASE }) as ChannelRoute<unknown>
+      const d = new Dispatcher({
+        prisma,
+        routes: [sms, webPush],
+        exerciseSink: new ExerciseSink(),
+        sendTimeoutMs: 6000,
+        pollMs: 20,
+        supersessionCheckMs: 0,
+        retry: { maxAttempts: 3, backoff: { baseMs: 10, capMs: 20 } },
+      })
+      d.start()
+      try {
+        const smsAlert = await issue(prisma, await composeAlert(prisma, territory), ['sms'])
+        // the SMS send is under way and hangs
+        await expect.poll(async () => (await prisma.delivery.findFirst({ where: { alertId: smsAlert, channel: 'sms' } }))?.status, { timeout: 10_000 }).toBe('SENDING')
+        const issuedAt = Date.now()
+        await issue(prisma, await composeAlert(prisma, territory), ['webpush'])
+        d.poke()
+        await expect.poll(() => push.received.length, { timeout: 10_000 }).toBe(1)
+        // well before the hanging SMS times out (6 s): the web push loop did not wait for it
+        expect(push.received[0].at - issuedAt).toBeLessThan(4000)
+        expect((await prisma.delivery.findFirstOrThrow({ where: { alertId: smsAlert, channel: 'sms' } })).status).toBe('SENDING')
+        // and the SMS goes out after its timeout, once
+        await expect.poll(async () => (await prisma.delivery.findFirstOrThrow({ where: { alertId: smsAlert, channel: 'sms' } })).status, { timeout: 20_000 }).toBe('SENT')
+        expect(primary.received.filter((m) => m.to === '+37120000042')).toHaveLength(1)
+      } finally {
+        await d.stop()
+      }
+    } finally {
+      await push.close()
+    }
+  })
+
   it('refuses a receipt with a bad signature, and acknowledges one for an unknown message', async () => {
     const prisma = await setup()
     const body = Buffer.from(JSON.stringify({ id: 'x', reference: 'a:sms:b', part: 1, parts: 1, status: 'delivered', at: new Date().toISOString() }))
