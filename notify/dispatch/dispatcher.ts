@@ -103,22 +103,22 @@ export class Dispatcher {
     return alert.status === 'Actual' ? route.adapter : this.options.exerciseSink
   }
 
-  /**
-   * One round: a fan-out batch, expired leases back, one claimed batch per channel (or of the one
-   * route given: start() runs a loop of its own per channel).
-   */
-  async tick(only?: ChannelRoute<unknown>): Promise<TickReport> {
-    return this.round(this.looping && (this.options.prefetch ?? false), only ? [only] : this.options.routes)
+  /** One round: a fan-out batch, expired leases back, one claimed batch per channel. */
+  async tick(): Promise<TickReport> {
+    return this.round(this.looping && (this.options.prefetch ?? false), this.options.routes, true)
   }
 
-  private async round(prefetch: boolean, routes: readonly ChannelRoute<unknown>[]): Promise<TickReport> {
+  /** One round of some routes; with `housekeeping`, a fan-out batch and the expired leases first. */
+  private async round(prefetch: boolean, routes: readonly ChannelRoute<unknown>[], housekeeping: boolean): Promise<TickReport> {
     const report: TickReport = { fannedOut: 0, reclaimed: 0, claimed: 0, sent: 0, retried: 0, failed: 0, stale: 0 }
-    let t = performance.now()
-    const fan = await fanOutBatch(this.prisma, { batchSize: this.options.fanOutBatchSize ?? 2000 })
-    if (fan) report.fannedOut = Math.max(1, fan.inserted + (fan.done ? 1 : 0))
-    t = this.lap('fanOut', t)
-    report.reclaimed = await reclaimExpiredLeases(this.prisma, { maxAttempts: this.policy.maxAttempts })
-    this.lap('reclaim', t)
+    if (housekeeping) {
+      let t = performance.now()
+      const fan = await fanOutBatch(this.prisma, { batchSize: this.options.fanOutBatchSize ?? 2000 })
+      if (fan) report.fannedOut = Math.max(1, fan.inserted + (fan.done ? 1 : 0))
+      t = this.lap('fanOut', t)
+      report.reclaimed = await reclaimExpiredLeases(this.prisma, { maxAttempts: this.policy.maxAttempts })
+      this.lap('reclaim', t)
+    }
     // the channels side by side: a provider that hangs (until sendTimeoutMs) or answers slowly holds
     // up its own channel only (reliability rows 11 and 17)
     await Promise.all(routes.map((route) => this.sendBatch(route, report, prefetch)))
@@ -278,23 +278,25 @@ export class Dispatcher {
   }
 
   /**
-   * Run in the background until stop(). With several channels each has a loop of its own (each
-   * round: a fan-out batch, expired leases, a batch of that channel), so a provider that hangs
-   * until sendTimeoutMs holds up its own channel's next batch only, not the others' (row 17).
+   * Run in the background until stop(). With several channels, each has a loop of its own and the
+   * fan-out and expired leases one more, so a provider that hangs until sendTimeoutMs holds up its
+   * own channel's next batch only, not the others', nor the fan-out of a newer alert (row 17).
+   * With one channel, one loop of whole rounds (tick()).
    */
   start(): void {
     if (this.running) return
     this.stopping = false
     this.looping = true
     const routes = this.options.routes
-    const loop = async (only?: ChannelRoute<unknown>) => {
+    const prefetch = this.options.prefetch ?? false
+    const loop = async (step: () => Promise<TickReport>, pokeOthers = false) => {
       while (!this.stopping) {
         let busy = false
         try {
-          const r = await this.tick(only)
+          const r = await step()
           busy = r.fannedOut > 0 || r.claimed > 0 || r.reclaimed > 0
-          // a fan-out made work for the other channels' loops too
-          if (r.fannedOut > 0 && only) this.poke()
+          // a fan-out (or leases back) made work for the channels' loops
+          if (pokeOthers && (r.fannedOut > 0 || r.reclaimed > 0)) this.poke()
         } catch (error) {
           console.error('dispatcher tick failed', error)
         }
@@ -310,7 +312,13 @@ export class Dispatcher {
         }
       }
     }
-    this.running = routes.length > 1 ? Promise.all(routes.map((route) => loop(route))).then(() => undefined) : loop()
+    this.running =
+      routes.length > 1
+        ? Promise.all([
+            loop(() => this.round(prefetch, [], true), true),
+            ...routes.map((route) => loop(() => this.round(prefetch, [route], false))),
+          ]).then(() => undefined)
+        : loop(() => this.tick())
   }
 
   /** Nudge the sleeping start() loops (e.g. right after an alert was issued in this process). */
