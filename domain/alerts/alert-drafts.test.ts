@@ -5,7 +5,6 @@
 import { beforeAll, beforeEach, expect, it } from 'vitest'
 import type { PrismaClient } from '#generated/prisma/client.ts'
 import type { Actor } from '#domain/auth/actor.ts'
-import { AppError, isAppError } from '#domain/errors.ts'
 import { createStaff, demoTerritory } from '#domain/incidents/test-support.ts'
 import { capSchemaErrors } from '#notify/cap/cap-schema.test-support.ts'
 import { toXml } from '#notify/cap/to-xml.ts'
@@ -28,16 +27,7 @@ import { saveAlertDraft } from './save-alert-draft.ts'
 import { submitAlertDraft } from './submit-alert-draft.ts'
 import { updateAlertSettings } from './update-alert-settings.ts'
 import { validateDraftPayload } from './validate-draft-payload.ts'
-
-async function refusal(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise
-  } catch (error) {
-    if (isAppError(error)) return error
-    throw error
-  }
-  throw new Error('expected a refusal')
-}
+import { refusal } from '#tests/support/refusal.ts'
 
 // a small square in the centre of Jelgava, as the map hands it to the form
 const drawn = JSON.stringify({

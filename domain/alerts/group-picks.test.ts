@@ -7,7 +7,6 @@ import { randomUUID } from 'node:crypto'
 import { beforeAll, expect, it } from 'vitest'
 import type { PrismaClient } from '#generated/prisma/client.ts'
 import type { Actor } from '#domain/auth/actor.ts'
-import { AppError, isAppError } from '#domain/errors.ts'
 import { createStaff, demoTerritory } from '#domain/incidents/test-support.ts'
 import { sealSecret } from '#domain/secrets/seal.ts'
 import { socialPostText } from '#notify/dispatch/social-route.ts'
@@ -24,16 +23,7 @@ import { previewAlert } from './preview-alert-draft.ts'
 import { saveAlertDraft } from './save-alert-draft.ts'
 import { submitAlertDraft } from './submit-alert-draft.ts'
 import { validateDraftPayload } from './validate-draft-payload.ts'
-
-async function refusal(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise
-  } catch (error) {
-    if (isAppError(error)) return error
-    throw error
-  }
-  throw new Error('expected a refusal')
-}
+import { refusal } from '#tests/support/refusal.ts'
 
 const drawn = JSON.stringify({
   type: 'Polygon',

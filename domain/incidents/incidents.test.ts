@@ -3,7 +3,6 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { describeEachBackend, useTestDatabase } from '#tests/db.ts'
 import type { PrismaClient } from '#generated/prisma/client.ts'
 import { cliActor, type Actor } from '#domain/auth/actor.ts'
-import { AppError, isAppError } from '#domain/errors.ts'
 import { geoErrors } from '#domain/geo/types.ts'
 import { closeIncident } from './close-incident.ts'
 import { createIncident } from './create-incident.ts'
@@ -12,6 +11,7 @@ import { listIncidents } from './list-incidents.ts'
 import { reopenIncident } from './reopen-incident.ts'
 import { incidentErrors } from './schemas.ts'
 import { updateIncident } from './update-incident.ts'
+import { refusal } from '#tests/support/refusal.ts'
 import {
   centreSquare,
   counts,
@@ -46,16 +46,6 @@ describeEachBackend('incidents', (backend) => {
     area: centreSquare(),
     ...overrides,
   })
-
-  async function refusal(promise: Promise<unknown>): Promise<AppError> {
-    try {
-      await promise
-    } catch (error) {
-      if (isAppError(error)) return error
-      throw error
-    }
-    throw new Error('expected a refusal')
-  }
 
   describe('createIncident', () => {
     it('creates the incident, its audit row in the same transaction, then publishes to both rooms', async () => {

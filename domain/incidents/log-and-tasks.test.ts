@@ -5,7 +5,6 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { describeEachBackend, useTestDatabase } from '#tests/db.ts'
 import type { PrismaClient } from '#generated/prisma/client.ts'
 import type { Actor } from '#domain/auth/actor.ts'
-import { AppError, isAppError } from '#domain/errors.ts'
 import { geoErrors } from '#domain/geo/types.ts'
 import * as logModule from './add-log-entry.ts'
 import { addLogEntry, logEntryErrors } from './add-log-entry.ts'
@@ -17,6 +16,7 @@ import { listAssignableUsers } from './list-assignable-users.ts'
 import { listOpenTasks } from './list-open-tasks.ts'
 import { incidentErrors } from './schemas.ts'
 import { updateTask } from './update-task.ts'
+import { refusal } from '#tests/support/refusal.ts'
 import {
   centreSquare,
   counts,
@@ -42,16 +42,6 @@ describeEachBackend('event log and tasks', (backend) => {
     coordinator = await createStaff(prisma, 'VOLUNTEER_COORDINATOR', 'Kārlis Vītols')
     await installAuditFailure(prisma)
   }, 120_000)
-
-  async function refusal(promise: Promise<unknown>): Promise<AppError> {
-    try {
-      await promise
-    } catch (error) {
-      if (isAppError(error)) return error
-      throw error
-    }
-    throw new Error('expected a refusal')
-  }
 
   const newIncident = (title = 'Vētra') =>
     createIncident({

@@ -2,7 +2,6 @@
 // the domain functions, and a refusal catcher.
 import type { PrismaClient } from '#generated/prisma/client.ts'
 import type { Actor } from '#domain/auth/actor.ts'
-import { AppError, isAppError } from '#domain/errors.ts'
 import { createReserveItem } from './create-reserve-item.ts'
 import { createWarehouse } from './create-warehouse.ts'
 
@@ -35,12 +34,4 @@ export async function makeItem(prisma: PrismaClient, actor: Actor, overrides: Re
   })
 }
 
-export async function refusal(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise
-  } catch (error) {
-    if (isAppError(error)) return error
-    throw error
-  }
-  throw new Error('expected a refusal')
-}
+export { refusal } from '#tests/support/refusal.ts'
