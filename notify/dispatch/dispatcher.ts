@@ -356,7 +356,8 @@ export class Dispatcher {
   }
 }
 
-function isSendResult(value: unknown): value is SendResult {
+/** A prepared entry that is a result already (nothing to send), not a message. */
+export function isSendResult(value: unknown): value is SendResult {
   return typeof value === 'object' && value !== null && 'kind' in value &&
     ['sent', 'retry', 'permanent'].includes((value as { kind: unknown }).kind as string)
 }

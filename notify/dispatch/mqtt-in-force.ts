@@ -10,7 +10,7 @@ import type { MqttDeviceAdapter } from '#notify/channels/mqtt/adapter.ts'
 import type { CapAlert } from '#notify/cap/types.ts'
 import { capTimeToMs } from '#notify/cap/cap-time.ts'
 import type { ClaimedDelivery } from '#notify/ledger/claim.ts'
-import type { DispatchAlert } from './dispatcher.ts'
+import { isSendResult, type DispatchAlert } from './dispatcher.ts'
 import { MQTT_CHANNEL, mqttRoute } from './mqtt-route.ts'
 
 type Row = ClaimedDelivery & { identifier: string; status: DispatchAlert['status']; msgType: DispatchAlert['msgType']; severity: DispatchAlert['severity']; payload: CapAlert }
@@ -36,7 +36,7 @@ export async function republishAlertsInForce(options: { prisma: PrismaClient; ad
   let failed = 0
   for (const row of inForce) {
     const message = prepared.get(row.id)
-    if (!message || 'kind' in message) {
+    if (!message || isSendResult(message)) {
       failed += 1
       continue
     }

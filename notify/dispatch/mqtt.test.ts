@@ -7,7 +7,6 @@
 // and PostgreSQL. Row 16 (broker down, then up: each message once) on the embedded broker, which a
 // test can stop and start again with its sessions; the system Mosquitto cannot be restarted here.
 import { randomBytes, randomUUID } from 'node:crypto'
-import net from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { issueCapAlert } from '#domain/alerts/issue-cap-alert.ts'
 import { cliActor, systemActor } from '#domain/auth/actor.ts'
@@ -24,6 +23,7 @@ import { startEmbeddedTestBroker } from '#server/mqtt/testing.ts'
 import { startMqtt, type MqttConfig, type MqttService } from '#server/mqtt/start-mqtt.ts'
 import { describeEachBackend, useTestDatabase } from '#tests/db.ts'
 import { startFakeMqttDevice, waitFor } from '#tests/fakes/mqtt-device.ts'
+import { reachable } from '#tests/support/http.ts'
 import { Dispatcher, type ChannelRoute } from './dispatcher.ts'
 import { ExerciseSink } from './exercise-sink.ts'
 import { composeAlert, demoTerritory, type Territory } from './fixtures/engine-support.ts'
@@ -31,22 +31,6 @@ import { mqttRoute } from './mqtt-route.ts'
 
 const MOSQUITTO = process.env.TEST_MQTT_URL ?? 'mqtt://127.0.0.1:1883'
 
-async function reachable(url: string): Promise<boolean> {
-  const u = new URL(url)
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: u.hostname, port: Number(u.port || 1883) })
-    socket.setTimeout(2000)
-    socket.once('connect', () => {
-      socket.destroy()
-      resolve(true)
-    })
-    socket.once('error', () => resolve(false))
-    socket.once('timeout', () => {
-      socket.destroy()
-      resolve(false)
-    })
-  })
-}
 const mosquittoUp = await reachable(MOSQUITTO)
 
 const quiet = { info: () => {}, warn: () => {} }

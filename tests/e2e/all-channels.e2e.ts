@@ -14,7 +14,6 @@
 // siren group's retained alert. An Exercise of the same reaches none of them.
 import crypto from 'node:crypto'
 import fs from 'node:fs'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import type { Browser } from 'playwright-core'
@@ -37,6 +36,7 @@ import { startFakeMastodon, type FakeMastodon } from '#tests/fakes/social/mastod
 import { startFakeTelegram, type FakeTelegram } from '#tests/fakes/social/telegram.ts'
 import { startFakeX, type FakeX } from '#tests/fakes/social/x.ts'
 import { startApp, type RunningApp } from '#tests/support/app.ts'
+import { freePort, reachable } from '#tests/support/http.ts'
 import { launchChromium, pageTracker, screenshot, waitForLive } from '#tests/support/browser.ts'
 import { browserCookie, createSignedInUser, type TestSession } from '#tests/support/sessions.ts'
 
@@ -44,25 +44,6 @@ const SMS_TOKEN = 'e2e-all-channels-gateway-token'
 const RECEIPT_SECRET = 'e2e-all-channels-receipt-secret'
 const X_CREDENTIALS = { consumerKey: 'ck-all', consumerSecret: 'cs-all-0123456789', accessToken: 'at-all-0123', accessTokenSecret: 'ats-all-0123456789' }
 const MOSQUITTO = { host: '127.0.0.1', port: 1883 }
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo
-      server.close(() => resolve(port))
-    })
-  })
-}
-
-async function reachable(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host, port })
-    socket.once('connect', () => (socket.destroy(), resolve(true)))
-    socket.once('error', () => resolve(false))
-  })
-}
 
 /** The headline per language: each recipient must see its own. */
 const HEADLINE = { lv: 'Visu kanālu pārbaude', en: 'All channels check', ru: 'Проверка всех каналов' }
@@ -95,7 +76,7 @@ for (const broker of ['embedded', 'mosquitto'] as const) {
     const pages = pageTracker(() => browser!)
 
     beforeAll(async () => {
-      if (broker === 'mosquitto') mosquittoUp = await reachable(MOSQUITTO.host, MOSQUITTO.port)
+      if (broker === 'mosquitto') mosquittoUp = await reachable(`mqtt://${MOSQUITTO.host}:${MOSQUITTO.port}`)
       push = await startFakePushService()
       caFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sargs-all-')), 'push-ca.pem')
       fs.writeFileSync(caFile, push.ca)

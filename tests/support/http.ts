@@ -1,6 +1,6 @@
 // Small helpers for tests that talk real HTTP to a server on 127.0.0.1 (no mocks).
 import http from 'node:http'
-import type { AddressInfo } from 'node:net'
+import net, { type AddressInfo } from 'node:net'
 
 export type Listening = { port: number; url: string; close: () => Promise<void> }
 
@@ -75,4 +75,22 @@ export async function freePort(): Promise<number> {
   const { port } = server.address() as AddressInfo
   await new Promise<void>((resolve) => server.close(() => resolve()))
   return port
+}
+
+/** Whether something accepts TCP connections at `url`'s host and port (e.g. the Mosquitto at mqtt://127.0.0.1:1883). */
+export async function reachable(url: string, defaultPort = 1883): Promise<boolean> {
+  const u = new URL(url)
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: u.hostname, port: Number(u.port || defaultPort) })
+    socket.setTimeout(2000)
+    socket.once('connect', () => {
+      socket.destroy()
+      resolve(true)
+    })
+    socket.once('error', () => resolve(false))
+    socket.once('timeout', () => {
+      socket.destroy()
+      resolve(false)
+    })
+  })
 }

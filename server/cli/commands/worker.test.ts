@@ -1,12 +1,12 @@
 // sargs worker: arguments, and the worker loop against the fake push service on both backends
 // (the real process, killed and restarted, is in notify/dispatch/process-crash.test.ts).
 import { randomBytes, randomUUID } from 'node:crypto'
-import net from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { issueCapAlert } from '#domain/alerts/issue-cap-alert.ts'
 import { cliActor, systemActor } from '#domain/auth/actor.ts'
 import { createDeviceGroup } from '#domain/devices/devices.ts'
 import { startFakeMqttDevice } from '#tests/fakes/mqtt-device.ts'
+import { reachable } from '#tests/support/http.ts'
 import { check, composeAlert, demoTerritory, issue, subscribe } from '#notify/dispatch/fixtures/engine-support.ts'
 import { ensureVapidKeys } from '#notify/dispatch/vapid-keys.ts'
 import { describeEachBackend, useTestDatabase } from '#tests/db.ts'
@@ -77,12 +77,7 @@ describeEachBackend('sargs worker', (backend) => {
 // A worker beside the app: with an external broker (MQTT_URL, here the Mosquitto at 127.0.0.1:1883)
 // it publishes the 'mqtt' deliveries itself; with the embedded broker it leaves them to the app.
 const MOSQUITTO = process.env.TEST_MQTT_URL ?? 'mqtt://127.0.0.1:1883'
-const mosquittoUp = await new Promise<boolean>((resolve) => {
-  const u = new URL(MOSQUITTO)
-  const socket = net.connect({ host: u.hostname, port: Number(u.port || 1883) })
-  socket.once('connect', () => (socket.destroy(), resolve(true)))
-  socket.once('error', () => resolve(false))
-})
+const mosquittoUp = await reachable(MOSQUITTO)
 
 describeEachBackend('sargs worker and MQTT', (backend) => {
   const db = useTestDatabase(backend, 'reset')
