@@ -80,8 +80,6 @@ function rowLines(identifier: string, row: ReportRow): (string | number | null)[
   const base = [identifier, row.channel, row.recipient, row.service, row.status]
   const lines: (string | number | null)[][] =
     row.attempts.length === 0 ? [[...base, null, null, null, null, row.lastError]] : row.attempts.map((a) => [...base, a.attempt, a.at, a.result, a.httpStatus, a.detail])
-  // a desk phone's acknowledgement key (SMS receipts are attempts of their own already)
-  if (row.channel === 'phone' && row.receipt) lines.push([...base, null, row.receipt.at, row.receipt.status, null, null])
   // MQTT: one more line per device acknowledgement (result ack:<status>, the device named)
   for (const ack of row.deviceAcks ?? []) lines.push([...base, null, ack.at, `ack:${ack.status}`, null, `${ack.device} (${ack.username})${ack.detail ? `: ${ack.detail}` : ''}`])
   return lines

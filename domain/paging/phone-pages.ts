@@ -42,7 +42,7 @@ export async function acknowledgePhonePage(options: { prisma: PrismaClient; secr
   const check = parseAckToken(options.token, phoneTokenKey(options.secretsKey))
   if (!check.ok) return notFound
   return options.prisma.$transaction(async (tx) => {
-    const delivery = await tx.delivery.findUnique({ where: { id: check.deliveryId }, select: { id: true, alertId: true, channel: true, recipientKey: true, receiptStatus: true } })
+    const delivery = await tx.delivery.findUnique({ where: { id: check.deliveryId }, select: { id: true, alertId: true, channel: true, recipientKey: true, receiptStatus: true, attempts: true } })
     if (!delivery || delivery.channel !== PHONE_CHANNEL) return notFound
     const phone = await tx.phone.findUnique({ where: { id: delivery.recipientKey }, select: { id: true, name: true, group: { select: { language: true } } } })
     const words = ACKNOWLEDGED[phone?.group.language ?? 'lv'] ?? ACKNOWLEDGED.lv
@@ -50,6 +50,8 @@ export async function acknowledgePhonePage(options: { prisma: PrismaClient; secr
     if (delivery.receiptStatus === 'acknowledged') return { ...answer, acknowledged: 'already' as const }
     const now = new Date()
     await tx.delivery.update({ where: { id: delivery.id }, data: { receiptStatus: 'acknowledged', receiptAt: now } })
+    // in the delivery report's attempts (screen and CSV), like an SMS receipt
+    await tx.deliveryAttempt.create({ data: { deliveryId: delivery.id, attempt: delivery.attempts, at: now, result: 'acknowledged', detail: phone?.name ?? null } })
     if (phone) await tx.phone.update({ where: { id: phone.id }, data: { lastAckAt: now } })
     await recordAudit(tx, {
       ...actorFields(systemActor),

@@ -174,6 +174,7 @@ describeEachBackend('phone channel', (backend) => {
     const report = await listDeliveryReport({ prisma: s.prisma, alertId })
     const byPhone = new Map(report.rows.map((r) => [r.recipientLabel, r]))
     expect(byPhone.get('Dežūrtelefons')?.receipt).toMatchObject({ status: 'acknowledged', at: expect.any(String) })
+    expect(byPhone.get('Dežūrtelefons')?.attempts.map((a) => a.result)).toEqual(['sent', 'acknowledged'])
     expect(byPhone.get('Skola 2')?.receipt).toBeNull()
     expect(byPhone.get('Sekretāre')?.receipt).toBeNull()
     expect((await s.prisma.phone.findUniqueOrThrow({ where: { id: s.phoneIds.cisco } })).lastAckAt).toBeInstanceOf(Date)
