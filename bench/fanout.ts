@@ -11,6 +11,7 @@
 // temporary schema is created and dropped).
 import { fork } from 'node:child_process'
 import crypto, { randomUUID } from 'node:crypto'
+import fs from 'node:fs'
 import https from 'node:https'
 import os from 'node:os'
 import path from 'node:path'
@@ -38,6 +39,8 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string', default: '64' },
     /** claim and prepare the next batch while one is sent (the dispatcher's `prefetch`) */
     prefetch: { type: 'string', default: 'on' },
+    /** after the run, the ledger alone: a second alert through an adapter that answers at once */
+    ledger: { type: 'string', default: 'on' },
   },
 })
 const N = Number(args.subscribers)
@@ -187,8 +190,66 @@ async function main() {
     `refused by the fake     ${stats.refused}`,
   ]
   console.log(lines.join('\n'))
+  if (args.ledger !== 'off') console.log(await ledgerAlone(prisma, adapter, seeded))
   child.send({ close: true })
   await db.close()
+}
+
+/**
+ * The ledger alone: a second alert to the same subscribers, delivered by drain() (fan-out, claim,
+ * prepare, result write one after the other, nothing overlapped) through an adapter that answers
+ * "sent" at once — no encryption, no HTTP, no fake push service competing for the cores. Its wall
+ * time per recipient is what the ledger costs; on PostgreSQL the server's CPU is read from /proc.
+ */
+async function ledgerAlone(prisma: PrismaClient, real: WebPushAdapter, n: number): Promise<string> {
+  const instant = { channel: real.channel, limits: real.limits, send: async () => ({ kind: 'sent' as const, httpStatus: 201 }) }
+  const dispatcher = new Dispatcher({
+    prisma,
+    routes: [webPushRoute(instant as unknown as WebPushAdapter) as ChannelRoute<unknown>],
+    exerciseSink: new ExerciseSink(),
+    batchSize: Number(args.batch),
+    concurrency: Number(args.concurrency),
+    fanOutBatchSize: 5000,
+  })
+  const identifier = `urn:sargs:bench:${randomUUID()}`
+  const serverCpu = postgresCpuMs()
+  const started = performance.now()
+  await issueAlert(prisma, {
+    identifier, status: 'Actual', msgType: 'Alert', territoryId: 'jelgava', severity: 'Severe', area: AREA, idempotencyKey: identifier,
+    payload: { identifier, sender: 'bench', sent: '2026-11-22T10:05:00+02:00', status: 'Actual', msgType: 'Alert', scope: 'Public', code: [], references: [],
+      info: [{ language: 'lv-LV', event: 'Plūdi', headline: 'Plūdu brīdinājums (2)', description: 'y'.repeat(300), category: [], responseType: [], urgency: 'Immediate', severity: 'Severe', certainty: 'Observed', eventCode: [], parameter: [], resource: [], area: [] }] },
+  })
+  await dispatcher.drain({ timeoutMs: 600_000, idleMs: 5 })
+  const wall = performance.now() - started
+  const serverMs = serverCpu === undefined ? undefined : postgresCpuMs()! - serverCpu
+  const [sent] = await prisma.$queryRawUnsafe<{ n: bigint }[]>(
+    `SELECT count(*) AS n FROM "Delivery" d JOIN "Alert" a ON a."id" = d."alertId" WHERE a."identifier" = $1 AND d."status" = 'SENT'`, identifier)
+  if (Number(sent.n) !== n) throw new Error(`ledger alone: ${sent.n} of ${n} deliveries SENT`)
+  const t = dispatcher.timings
+  const per = (ms: number) => ((ms * 1000) / n).toFixed(1)
+  return [
+    `ledger alone            ${per(wall)} µs per recipient wall (drain, instant adapter, ${n} recipients: fan-out ${per(t.fanOut)}, claim ${per(t.claim)}, prepare ${per(t.prepare)}, complete ${per(t.complete)} µs)`,
+    serverMs === undefined ? '' : `  database server CPU   ${per(serverMs)} µs per recipient (all postgres processes, /proc)`,
+  ].filter(Boolean).join('\n')
+}
+
+/** user+system CPU of every postgres process on this machine (ms), undefined without /proc or on PGlite */
+function postgresCpuMs(): number | undefined {
+  if (!args['database-url'] || !fs.existsSync('/proc/self/stat')) return undefined
+  const tick = 100 // USER_HZ on Linux
+  let total = 0
+  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
+      const close = stat.lastIndexOf(')')
+      if (!stat.slice(stat.indexOf('(') + 1, close).startsWith('postgres')) continue
+      const fields = stat.slice(close + 2).split(' ')
+      total += Number(fields[11]) + Number(fields[12])
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return (total * 1000) / tick
 }
 
 main().catch((error: unknown) => {
