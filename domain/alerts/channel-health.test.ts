@@ -13,11 +13,19 @@ describeEachBackend('channel health', (backend) => {
   it('says failing after three failed sends with none sent, paused while a Retry-After holds, ok otherwise', async () => {
     const prisma = db().prisma
     const alert = await issueAlert(prisma, { identifier: 'urn:health', status: 'Actual', msgType: 'Alert', territoryId: 't', payload: {}, severity: 'Severe', area: AREA, idempotencyKey: 'health' })
+    const exercise = await issueAlert(prisma, { identifier: 'urn:health-x', status: 'Exercise', msgType: 'Alert', territoryId: 't', payload: {}, severity: 'Severe', area: AREA, idempotencyKey: 'health-x' })
     let n = 0
+    // as the ledger records them (decision 023): an accepted send on the delivery (sentAt; through
+    // the exercise sink when the alert is an Exercise), anything else as an attempt row
     const attempt = async (channel: string, result: string, detail: string | null = null, minutesAgo = 0) => {
       n += 1
-      const d = await prisma.delivery.create({ data: { alertId: alert.id, channel, recipientKey: `r${n}`, idempotencyKey: `${alert.id}:${channel}:r${n}` } })
-      await prisma.deliveryAttempt.create({ data: { deliveryId: d.id, attempt: 1, result, detail, at: new Date(Date.now() - minutesAgo * 60_000) } })
+      const at = new Date(Date.now() - minutesAgo * 60_000)
+      const sent = result === 'sent' || result === 'exercise'
+      const alertId = result === 'exercise' ? exercise.id : alert.id
+      const d = await prisma.delivery.create({
+        data: { alertId, channel, recipientKey: `r${n}`, idempotencyKey: `${alertId}:${channel}:r${n}`, attempts: 1, ...(sent ? { status: 'SENT', sentAt: at } : {}) },
+      })
+      if (!sent) await prisma.deliveryAttempt.create({ data: { deliveryId: d.id, attempt: 1, result, detail, at } })
     }
     // sms: the gateway refuses every send
     for (const reason of ['503 busy', '503 busy', 'connection refused']) await attempt('sms', 'retry', reason)

@@ -26,18 +26,25 @@ export async function channelHealth(db: Db, channels: readonly string[]): Promis
     `SELECT "channel", "pausedUntil", "reason" FROM "ChannelPause" WHERE "pausedUntil" > now() AND "channel" = ANY($1::text[])`,
     [...channels],
   )
-  // the newest provider results per channel (newest first), among the 2,000 newest attempts: a
-  // bounded read however large the ledger (in a fan-out of 100,000 the other channels may not be
-  // among them, and show as ok)
+  // the newest provider results per channel (newest first): failures are attempt rows, accepted
+  // sends are on the deliveries (sentAt, decision 023). Each side is a bounded read however large
+  // the ledger — the 2,000 newest attempts and the 2,000 newest deliveries (in a fan-out of
+  // 100,000 the other channels may not be among them, and show as ok)
   const recent = await db.$queryRawUnsafe<{ channel: string; result: string; detail: string | null; at: Date }[]>(
     `SELECT r."channel", r."result", r."detail", r."at" FROM (
-       SELECT d."channel", a."result", a."detail", a."at",
-              row_number() OVER (PARTITION BY d."channel" ORDER BY a."id" DESC) AS n
-         FROM (SELECT * FROM "DeliveryAttempt" ORDER BY "id" DESC LIMIT 2000) a
-         JOIN "Delivery" d ON d."id" = a."deliveryId"
-        WHERE a."at" > now() - ($2::int * interval '1 minute') AND a."result" = ANY($3::text[]) AND d."channel" = ANY($1::text[])) r
+       SELECT u.*, row_number() OVER (PARTITION BY u."channel" ORDER BY u."at" DESC, u."k" DESC) AS n FROM (
+         SELECT d."channel", a."result", a."detail", a."at", a."id" AS "k"
+           FROM (SELECT * FROM "DeliveryAttempt" ORDER BY "id" DESC LIMIT 2000) a
+           JOIN "Delivery" d ON d."id" = a."deliveryId"
+          WHERE a."result" = ANY($3::text[])
+         UNION ALL
+         SELECT d."channel", 'sent', NULL, d."sentAt", d."id"
+           FROM (SELECT * FROM "Delivery" ORDER BY "id" DESC LIMIT 2000) d
+           JOIN "Alert" al ON al."id" = d."alertId" AND al."status" = 'Actual'
+          WHERE d."sentAt" IS NOT NULL) u
+        WHERE u."at" > now() - ($2::int * interval '1 minute') AND u."channel" = ANY($1::text[])) r
       WHERE r.n <= $4::int
-      ORDER BY r."channel", r."at" DESC`,
+      ORDER BY r."channel", r."at" DESC, r."k" DESC`,
     [...channels],
     HEALTH_WINDOW_MINUTES,
     PROVIDER_RESULTS,

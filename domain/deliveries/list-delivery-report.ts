@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto'
 import type { PrismaClient } from '#generated/prisma/client.ts'
 import type { DeliveryStatus } from '#generated/prisma/enums.ts'
 import { AppError } from '#domain/errors.ts'
+import { acceptedSendAttempt, withAcceptedSend } from '#notify/ledger/attempt-history.ts'
 import { mqttReportInfo, type ReportDeviceAck } from './device-acks.ts'
 
 export type ReportAttempt = {
@@ -74,12 +75,13 @@ export async function listDeliveryReport(options: {
     },
     orderBy: { id: 'asc' },
     take: limit + 1,
-    select: { id: true, channel: true, recipientKey: true, status: true, lastError: true, updatedAt: true, receiptStatus: true, receiptAt: true },
+    select: {
+      id: true, channel: true, recipientKey: true, status: true, lastError: true, updatedAt: true, receiptStatus: true, receiptAt: true,
+      attempts: true, sentAt: true, sentHttpStatus: true, providerMessageId: true,
+    },
   })
-  if (deliveries.length === 0 && after === null) {
-    const exists = await prisma.alert.findUnique({ where: { id: alertId }, select: { id: true } })
-    if (!exists) throw new AppError('NOT_FOUND', `no alert ${alertId}`)
-  }
+  const alert = await prisma.alert.findUnique({ where: { id: alertId }, select: { status: true } })
+  if (!alert) throw new AppError('NOT_FOUND', `no alert ${alertId}`)
   const page = deliveries.slice(0, limit)
   const ids = page.map((d) => d.id)
   const [attempts, subscriptions, phones] = await Promise.all([
@@ -99,6 +101,13 @@ export async function listDeliveryReport(options: {
     const list = byDelivery.get(a.deliveryId) ?? []
     list.push({ attempt: a.attempt, at: a.at.toISOString(), result: a.result, httpStatus: a.httpStatus, detail: redactDetail(a.detail) })
     byDelivery.set(a.deliveryId, list)
+  }
+  // the accepted send is on the delivery row (decision 023): in its place among the attempt rows
+  for (const d of page) {
+    const sent = acceptedSendAttempt({ ...d, alertStatus: alert.status })
+    if (!sent) continue
+    const attempt: ReportAttempt = { attempt: sent.attempt, at: sent.at.toISOString(), result: sent.result, httpStatus: sent.httpStatus, detail: redactDetail(sent.detail) }
+    byDelivery.set(d.id, withAcceptedSend(byDelivery.get(d.id) ?? [], attempt))
   }
   return {
     rows: page.map((d) => ({

@@ -6,6 +6,7 @@ import type { AlertSeverity, AlertStatus } from '#generated/prisma/enums.ts'
 import type { CapAlert } from '#notify/cap/types.ts'
 import type { ChannelAdapter, SendResult } from '#notify/channels/contract.ts'
 import { generateVapidKeys, WebPushAdapter } from '#notify/channels/web-push.ts'
+import { attemptHistory } from '#notify/ledger/attempt-history.ts'
 import { fanOutBatch } from '#notify/ledger/fan-out.ts'
 import { issueAlert } from '#notify/ledger/issue-alert.ts'
 import { describeEachBackend, useTestDatabase } from '#tests/db.ts'
@@ -119,9 +120,10 @@ describeEachBackend('dispatcher', (backend) => {
     expect(deliveries).toHaveLength(targeted.length)
     expect(deliveries.every((x) => x.status === 'SENT' && x.attempts === 1 && x.providerMessageId?.startsWith(push.origin))).toBe(true)
     expect(deliveries.every((x) => x.idempotencyKey === `${alert.id}:webpush:${x.recipientKey}`)).toBe(true)
-    expect(await prisma.deliveryAttempt.count({ where: { result: 'sent' } })).toBe(targeted.length)
+    // the accepted send is on the delivery (time, HTTP status, provider's id), not an attempt row (decision 023)
+    expect(deliveries.every((x) => x.sentAt !== null && x.sentHttpStatus === 201)).toBe(true)
+    expect(await prisma.deliveryAttempt.count()).toBe(0)
     expect((await prisma.alert.findUniqueOrThrow({ where: { id: alert.id } })).fanoutDoneAt).not.toBeNull()
-    expect(await prisma.pushSubscription.count({ where: { lastSuccessAt: { not: null } } })).toBe(targeted.length)
     expect(adapter.tokensSigned).toBe(1)
   })
 
@@ -207,10 +209,7 @@ describeEachBackend('dispatcher', (backend) => {
     await d.drain()
     for (const sub of subs) expect(receivedBy(sub)).toHaveLength(1)
     // nothing of this channel was tried again before the pause ended (both on the database clock)
-    const resumed = await prisma.deliveryAttempt.findMany({
-      where: { deliveryId: { in: rows.slice(limited).map((x) => x.id) }, result: 'sent' },
-      select: { at: true },
-    })
+    const resumed = (await attemptHistory(prisma, { id: { in: rows.slice(limited).map((x) => x.id) } })).filter((a) => a.result === 'sent')
     expect(resumed).toHaveLength(rows.length - limited)
     for (const attempt of resumed) expect(attempt.at.getTime()).toBeGreaterThanOrEqual(pause.pausedUntil.getTime())
   })
@@ -237,13 +236,14 @@ describeEachBackend('dispatcher', (backend) => {
       await issue()
       await d.drain()
       for (const sub of subs) expect(service.received.filter((r) => r.subscriptionId === sub.id)).toHaveLength(1)
-      const deliveries = await prisma.delivery.findMany({ include: { attemptsLog: true } })
+      const deliveries = await prisma.delivery.findMany()
       expect(deliveries.every((x) => x.status === 'SENT')).toBe(true)
-      const attempts = deliveries.flatMap((x) => x.attemptsLog)
+      const attempts = await attemptHistory(prisma, {})
       expect(attempts).toHaveLength(service.requests)
       expect(attempts.filter((a) => a.result === 'retry' && a.httpStatus === 503)).toHaveLength(service.refused.length)
+      expect(attempts.filter((a) => a.result === 'sent' && a.httpStatus === 201)).toHaveLength(deliveries.length)
       expect(service.refused.length).toBeGreaterThan(5)
-      for (const x of deliveries) expect(x.attempts).toBe(x.attemptsLog.length)
+      for (const x of deliveries) expect(x.attempts).toBe(attempts.filter((a) => a.deliveryId === x.id).length)
     } finally {
       await service.close()
     }
@@ -268,8 +268,8 @@ describeEachBackend('dispatcher', (backend) => {
     await d.drain()
     expect(receivedBy(slow)).toHaveLength(1)
     expect(receivedBy(fine)).toHaveLength(1)
-    const delivery = await prisma.delivery.findFirstOrThrow({ where: { recipientKey: slow.rowId }, include: { attemptsLog: { orderBy: { id: 'asc' } } } })
-    expect(delivery.attemptsLog.map((a) => [a.result, a.detail?.startsWith('timeout') ?? false])).toEqual([['retry', true], ['sent', false]])
+    const attempts = await attemptHistory(prisma, { recipientKey: slow.rowId })
+    expect(attempts.map((a) => [a.result, a.detail?.startsWith('timeout') ?? false])).toEqual([['retry', true], ['sent', false]])
     expect(seen.filter((k) => k === `${alert.id}:webpush:${slow.rowId}`)).toHaveLength(2)
   })
 
@@ -319,10 +319,11 @@ describeEachBackend('dispatcher', (backend) => {
     const report = await aTick
     expect(report).toMatchObject({ claimed: 3, sent: 0 })
     for (const sub of subs) expect(receivedBy(sub)).toHaveLength(1) // A sent nothing after waking
-    const deliveries = await prisma.delivery.findMany({ include: { attemptsLog: { orderBy: { id: 'asc' } } } })
+    const deliveries = await prisma.delivery.findMany()
+    const attempts = await attemptHistory(prisma, {})
     for (const x of deliveries) {
       expect(x.status).toBe('SENT')
-      expect(x.attemptsLog.map((l) => l.result)).toEqual(['lease-expired', 'sent'])
+      expect(attempts.filter((a) => a.deliveryId === x.id).map((l) => l.result)).toEqual(['lease-expired', 'sent'])
     }
   })
 
@@ -402,7 +403,7 @@ describeEachBackend('dispatcher', (backend) => {
     expect(sink.records).toHaveLength(6)
     expect(sink.records.map((r) => (JSON.parse((r.message as { payload: string }).payload) as PushPayload).status).sort())
       .toEqual(['Exercise', 'Exercise', 'Exercise', 'Test', 'Test', 'Test'])
-    expect(await prisma.deliveryAttempt.count({ where: { result: 'exercise' } })).toBe(6)
+    expect((await attemptHistory(prisma, {})).map((a) => a.result)).toEqual(Array(6).fill('exercise'))
     expect(await prisma.delivery.count({ where: { alertId: draft.id } })).toBe(0)
   })
 })

@@ -30,8 +30,12 @@ export interface ChannelRoute<M> {
   readonly adapter: ChannelAdapter<M>
   /** a message per delivery, or a result without sending (recipient gone, payload refused …) */
   prepare(db: Db, deliveries: ClaimedDelivery[], alerts: Map<string, DispatchAlert>): Promise<Map<bigint, M | SendResult>>
-  /** in the transaction that writes the accepted results */
-  afterResults?(tx: Db, accepted: Outcome[]): Promise<void>
+  /**
+   * The accepted results that said the address itself is gone (web push 404/410, an SMS number
+   * that does not exist), in the transaction that writes them: remove the subscription. Only a
+   * batch with such a result opens a transaction; any other batch's results are one statement.
+   */
+  afterDeadAddresses?(tx: Db, gone: Outcome[]): Promise<void>
   /** when the dispatcher stops: close the provider connections the route holds (SMPP) */
   close?(): Promise<void>
 }
@@ -217,20 +221,26 @@ export class Dispatcher {
     t = this.lap('send', t)
     await this.options.hooks?.beforeComplete?.(claim)
 
-    await this.prisma.$transaction(async (tx) => {
+    const deadAddress = (o: Outcome) => o.result.kind === 'permanent' && o.result.deadAddress
+    const write = async (tx: Db) => {
       const accepted = await completeDeliveries(tx, claim.token, outcomes, this.policy)
       const paused = pause.value
       if (paused) await pauseChannel(tx, channel, paused.afterMs, paused.reason)
       await releaseDeliveries(tx, claim.token, unsent, paused?.afterMs ?? 0)
       const acceptedOutcomes = outcomes.filter((o) => accepted.has(o.delivery.id))
-      await route.afterResults?.(tx, acceptedOutcomes)
+      const gone = acceptedOutcomes.filter(deadAddress)
+      if (gone.length > 0) await route.afterDeadAddresses?.(tx, gone)
       report.stale += outcomes.length - acceptedOutcomes.length
       for (const o of acceptedOutcomes) {
         if (o.result.kind === 'sent') report.sent += 1
         else if (o.result.kind === 'retry') report.retried += 1
         else report.failed += 1
       }
-    })
+    }
+    // the usual batch (results only) is one statement, atomic by itself: no BEGIN/COMMIT round trips
+    const oneStatement = !pause.value && unsent.length === 0 && !(route.afterDeadAddresses && outcomes.some(deadAddress))
+    if (oneStatement) await write(this.prisma)
+    else await this.prisma.$transaction(write)
     this.lap('complete', t)
     // a Retry-After pauses the channel: a batch claimed ahead before the pause goes back too
     if (pause.value && this.prefetched.has(channel)) {

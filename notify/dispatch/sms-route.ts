@@ -1,7 +1,7 @@
 // SMS deliveries: the subscriber's number and languages, the alert's SMS text in the first of
 // those languages the alert has (render-sms.ts: what the composer previewed is what is sent).
 // Afterwards a dead number (the provider says it does not exist) removes the subscription and
-// cancels its pending deliveries, like a web push 410; a success stamps lastSuccessAt.
+// cancels its pending deliveries, like a web push 410.
 //
 // The delivery's recipientKey is the SmsSubscription id, "warehouse:<id>" for the responsible
 // person of a warehouse (staff notices, CAP scope Private), or "user:<id>" for a staff member of a
@@ -92,28 +92,17 @@ export function smsRoute(options: SmsRouteOptions): ChannelRoute<SmsMessage> {
       }
       return out
     },
-    async afterResults(tx: Db, accepted: Outcome[]) {
+    async afterDeadAddresses(tx: Db, gone: Outcome[]) {
       // residents' subscriptions only (a staff number is the registry's to correct)
-      const resident = (o: Outcome) => !o.exercise && !o.delivery.recipientKey.includes(':')
-      const dead = accepted.filter((o) => o.result.kind === 'permanent' && o.result.deadAddress && resident(o)).map((o) => o.delivery.recipientKey)
-      const sent = accepted.filter((o) => o.result.kind === 'sent' && resident(o)).map((o) => o.delivery.recipientKey)
-      if (dead.length > 0) {
-        await tx.$executeRawUnsafe(
-          `UPDATE "Delivery" SET "status" = 'CANCELLED', "lastError" = 'number does not exist', "updatedAt" = now()
-            WHERE "channel" = $1 AND "status" = 'PENDING' AND "recipientKey" IN (SELECT json_array_elements_text($2::json))`,
-          SMS_CHANNEL,
-          JSON.stringify(dead),
-        )
-        await tx.$executeRawUnsafe(`DELETE FROM "SmsSubscription" WHERE "id" IN (SELECT json_array_elements_text($1::json))`, JSON.stringify(dead))
-      }
-      if (sent.length > 0) {
-        await tx.$executeRawUnsafe(
-          `UPDATE "SmsSubscription" SET "lastSuccessAt" = now()
-            WHERE "id" IN (SELECT json_array_elements_text($1::json))
-              AND ("lastSuccessAt" IS NULL OR "lastSuccessAt" < now() - interval '1 minute')`,
-          JSON.stringify(sent),
-        )
-      }
+      const dead = gone.filter((o) => !o.exercise && !o.delivery.recipientKey.includes(':')).map((o) => o.delivery.recipientKey)
+      if (dead.length === 0) return
+      await tx.$executeRawUnsafe(
+        `UPDATE "Delivery" SET "status" = 'CANCELLED', "lastError" = 'number does not exist', "updatedAt" = now()
+          WHERE "channel" = $1 AND "status" = 'PENDING' AND "recipientKey" IN (SELECT json_array_elements_text($2::json))`,
+        SMS_CHANNEL,
+        JSON.stringify(dead),
+      )
+      await tx.$executeRawUnsafe(`DELETE FROM "SmsSubscription" WHERE "id" IN (SELECT json_array_elements_text($1::json))`, JSON.stringify(dead))
     },
   }
 }

@@ -27,6 +27,7 @@ import { composeAlert, demoTerritory, INSIDE, issue, OUTSIDE, subscribe, type Te
 import { webPushRoute } from './web-push-route.ts'
 import { renderSms } from './render-sms.ts'
 import { smsRoute } from './sms-route.ts'
+import { attemptHistory } from '#notify/ledger/attempt-history.ts'
 
 const SECRET = 'receipt-secret-for-the-tests'
 const BASE = 'https://sargs.jelgava.example'
@@ -143,7 +144,7 @@ describeEachBackend('SMS channel', (backend) => {
     const progress = await getAlertProgress({ prisma, alertId })
     expect(progress.channels.find((c) => c.channel === 'sms')).toMatchObject({ targeted: 2, sent: 2, delivered: 2 })
     // every receipt that changed the state is on record for the delivery report
-    const attempts = await prisma.deliveryAttempt.findMany({ where: { delivery: { alertId, recipientKey: ru } }, orderBy: { id: 'asc' } })
+    const attempts = await attemptHistory(prisma, { alertId, recipientKey: ru })
     // (a receipt may come before the send's result is written: both are kept, in arrival order)
     expect(attempts.filter((a) => a.result === 'sent').length).toBe(1)
     expect(attempts.filter((a) => a.result === 'receipt-delivered').length).toBe(byTo.get('+37120000002')!.parts)

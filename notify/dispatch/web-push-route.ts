@@ -1,6 +1,6 @@
 // Web push deliveries: the subscription's keys and language, the CAP alert rendered to fit a push,
 // TTL/Urgency/Topic; afterwards a dead endpoint (404/410) deletes the subscription and cancels its
-// pending deliveries, a success stamps lastSuccessAt.
+// pending deliveries.
 import type { SendResult } from '#notify/channels/contract.ts'
 import type { WebPushAdapter, WebPushMessage } from '#notify/channels/web-push.ts'
 import type { ClaimedDelivery } from '#notify/ledger/claim.ts'
@@ -53,27 +53,16 @@ export function webPushRoute(adapter: WebPushAdapter): ChannelRoute<WebPushMessa
       }
       return out
     },
-    async afterResults(tx: Db, accepted: Outcome[]) {
-      const dead = accepted.filter((o) => o.result.kind === 'permanent' && o.result.deadAddress).map((o) => o.delivery.recipientKey)
-      const sent = accepted.filter((o) => o.result.kind === 'sent' && !o.exercise).map((o) => o.delivery.recipientKey)
-      if (dead.length > 0) {
-        await tx.$executeRawUnsafe(
-          `UPDATE "Delivery" SET "status" = 'CANCELLED', "lastError" = 'subscription gone (404/410)', "updatedAt" = now()
-            WHERE "channel" = $1 AND "status" = 'PENDING' AND "recipientKey" IN (SELECT json_array_elements_text($2::json))`,
-          adapter.channel,
-          JSON.stringify(dead),
-        )
-        await tx.pushSubscription.deleteMany({ where: { id: { in: dead } } })
-      }
-      if (sent.length > 0) {
-        await tx.$executeRawUnsafe(
-          // at most one rewrite of the (wide) subscription row a minute, however many alerts it gets
-          `UPDATE "PushSubscription" SET "lastSuccessAt" = now()
-            WHERE "id" IN (SELECT json_array_elements_text($1::json))
-              AND ("lastSuccessAt" IS NULL OR "lastSuccessAt" < now() - interval '1 minute')`,
-          JSON.stringify(sent),
-        )
-      }
+    async afterDeadAddresses(tx: Db, gone: Outcome[]) {
+      const dead = gone.filter((o) => !o.exercise).map((o) => o.delivery.recipientKey)
+      if (dead.length === 0) return
+      await tx.$executeRawUnsafe(
+        `UPDATE "Delivery" SET "status" = 'CANCELLED', "lastError" = 'subscription gone (404/410)', "updatedAt" = now()
+          WHERE "channel" = $1 AND "status" = 'PENDING' AND "recipientKey" IN (SELECT json_array_elements_text($2::json))`,
+        adapter.channel,
+        JSON.stringify(dead),
+      )
+      await tx.pushSubscription.deleteMany({ where: { id: { in: dead } } })
     },
   }
 }

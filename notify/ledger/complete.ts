@@ -1,6 +1,9 @@
 // Writing results back: one statement per batch. A result counts only while the worker still
 // holds the lease (same token, still SENDING): a worker that froze past its lease and woke up has
 // its results refused (reliability row 4) — they are kept as 'stale' attempts for the report.
+// An accepted send is recorded on the delivery itself (sentAt, sentHttpStatus, providerMessageId),
+// not as a DeliveryAttempt row: the common case writes one row version, not two rows (decision
+// 023). Every other result (retry, permanent, dead, cancelled, stale) is an attempt row.
 import type { SendResult } from '#notify/channels/contract.ts'
 import { backoffDelay, type BackoffPolicy } from './backoff.ts'
 import type { ClaimedDelivery } from './claim.ts'
@@ -60,7 +63,9 @@ export async function completeDeliveries(db: Db, token: string, outcomes: Outcom
                                  SELECT 1 FROM "Alert" a WHERE a."id" = d."alertId" AND a."supersededAt" IS NOT NULL)
                                THEN 'CANCELLED' ELSE i."status" END)::"DeliveryStatus",
               "nextAttemptAt" = CASE WHEN i."status" = 'PENDING' THEN now() + i."delayMs" * interval '1 millisecond' ELSE d."nextAttemptAt" END,
-              "lastError" = i."error", "providerMessageId" = COALESCE(i."pmid", d."providerMessageId"), "updatedAt" = now()
+              "lastError" = i."error", "providerMessageId" = COALESCE(i."pmid", d."providerMessageId"), "updatedAt" = now(),
+              "sentAt" = CASE WHEN i."status" = 'SENT' THEN now() ELSE d."sentAt" END,
+              "sentHttpStatus" = CASE WHEN i."status" = 'SENT' THEN i."http" ELSE d."sentHttpStatus" END
          FROM input i
         -- The rows are found by primary key, one probe per result; lease and state are checked on
         -- the row found. The expected token and state come from a materialised CTE so that the
@@ -77,7 +82,9 @@ export async function completeDeliveries(db: Db, token: string, outcomes: Outcom
               CASE WHEN u."id" IS NULL THEN 'stale' WHEN u."status" = 'CANCELLED' THEN 'cancelled' ELSE i."result" END, i."http",
               CASE WHEN u."id" IS NULL THEN 'lease lost, result refused: ' || i."result" || COALESCE(': ' || i."detail", '')
                    ELSE i."detail" END
-         FROM input i LEFT JOIN upd u ON u."id" = i."id")
+         FROM input i LEFT JOIN upd u ON u."id" = i."id"
+        -- an accepted send is on the delivery row (sentAt); everything else is an attempt row
+        WHERE u."id" IS NULL OR u."status" <> 'SENT')
      SELECT "id" FROM upd`,
     token,
     JSON.stringify(rows),

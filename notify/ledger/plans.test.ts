@@ -76,7 +76,9 @@ describeEachBackend('ledger query plans', (backend) => {
     }))
     await completeDeliveries(explaining(prisma, plans), 'tok-1', outcomes, POLICY)
     expect(await prisma.delivery.count({ where: { status: 'SENT' } })).toBe(15500)
-    expect(await prisma.deliveryAttempt.count()).toBe(500)
+    // accepted sends are on the deliveries, not attempt rows (decision 023)
+    expect(await prisma.delivery.count({ where: { sentAt: { not: null }, sentHttpStatus: 201 } })).toBe(500)
+    expect(await prisma.deliveryAttempt.count()).toBe(0)
     // found by primary key: no input row compared with every SENDING row
     expect(rowsThrownAwayByJoins(plans[1])).toBe(0)
     expect(deliveryRowsRead(plans[1])).toBeLessThan(1500)

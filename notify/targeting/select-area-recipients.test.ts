@@ -125,7 +125,7 @@ describeEachBackend('selectAreaRecipients', (backend) => {
     expect(await selectAll(prisma, area, 'Severe', 10)).toEqual([])
     expect(await selectAll(prisma, area, 'Extreme', 10)).toEqual([sub.id])
     // other columns do not rewrite the places
-    await prisma.pushSubscription.update({ where: { id: sub.id }, data: { lastSuccessAt: new Date() } })
+    await prisma.pushSubscription.update({ where: { id: sub.id }, data: { languages: ['en'] } })
     expect(await prisma.subscriptionPlace.count()).toBe(2)
     await prisma.pushSubscription.delete({ where: { id: sub.id } })
     expect(await prisma.subscriptionPlace.count()).toBe(0)
