@@ -39,6 +39,7 @@ import { startApp, type RunningApp } from '#tests/support/app.ts'
 import { freePort, reachable } from '#tests/support/http.ts'
 import { launchChromium, pageTracker, screenshot, waitForLive } from '#tests/support/browser.ts'
 import { browserCookie, createSignedInUser, type TestSession } from '#tests/support/sessions.ts'
+import { attemptHistory } from '#notify/ledger/attempt-history.ts'
 
 const SMS_TOKEN = 'e2e-all-channels-gateway-token'
 const RECEIPT_SECRET = 'e2e-all-channels-receipt-secret'
@@ -304,7 +305,7 @@ for (const broker of ['embedded', 'mosquitto'] as const) {
       await expect.poll(async () => prisma.delivery.count({ where: { alertId: exercise.id, status: { not: 'SENT' } } }), { timeout: 90_000 }).toBe(0)
       expect(counts()).toEqual(settled)
       for (const d of devices) expect(d.received.some((m) => m.payload.includes(drill.identifier))).toBe(false)
-      const attempts = await prisma.deliveryAttempt.findMany({ where: { delivery: { alertId: exercise.id } }, select: { result: true } })
+      const attempts = await attemptHistory(prisma, { alertId: exercise.id })
       expect(attempts.length).toBeGreaterThan(0)
       expect(attempts.every((a) => a.result === 'exercise')).toBe(true)
     })
