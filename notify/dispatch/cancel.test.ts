@@ -94,7 +94,7 @@ describeEachBackend('Update and Cancel reach', (backend) => {
       concurrency: 1,
       hooks: { beforeSend: async () => (held ? hold.opened : undefined) },
     })
-    await a.tick() // fan-out of all 30, the first batch of 10 sent
+    await a.tick() // the fan-out of all 30, claimed by A in three batches of 10 (decision 023); the first sent
     const secondBatch = a.tick()
     await until(() => held, 'the 11th send in flight')
     expect(push.received).toHaveLength(11)
@@ -102,20 +102,22 @@ describeEachBackend('Update and Cancel reach', (backend) => {
     const cancel = await composeAlert(prisma, territory, { msgType: 'Cancel', references: [original], headline: 'Atcelts' })
     const cancelId = await issue(prisma, cancel)
     const atCommit = push.received.length
-    // the referenced alert is superseded; what was not claimed yet is cancelled in the same commit
+    // the referenced alert is superseded; nothing of it was left PENDING to cancel in the same
+    // commit: the rest is the batch A is sending and the batch its fan-out holds for it (SENDING)
     const superseded = await prisma.alert.findUniqueOrThrow({ where: { id: originalId } })
     expect(superseded).toMatchObject({ supersededById: cancelId })
     expect(superseded.supersededAt).not.toBeNull()
-    expect(await prisma.delivery.count({ where: { alertId: originalId, status: 'CANCELLED' } })).toBe(10)
+    const atCancel = await prisma.delivery.groupBy({ by: ['status'], where: { alertId: originalId }, _count: true })
+    expect(Object.fromEntries(atCancel.map((s) => [s.status, s._count]))).toEqual({ SENT: 10, SENDING: 20 })
 
-    // worker B fans the Cancel out; it must wait for A's send in flight
+    // worker B fans the Cancel out; it must wait for A's send in flight and A's held batch
     const b = dispatcher()
     expect(await fanOutBatch(prisma)).toBeNull() // passed over while the original has sends in flight
     const drained = b.drain()
     hold.open()
     await secondBatch
+    await a.drain() // A takes its held batch: superseded, nothing of it is sent
     await drained
-    await a.drain()
 
     const after = push.received.slice(atCommit)
     // nobody received the original after the Cancel committed
@@ -130,8 +132,8 @@ describeEachBackend('Update and Cancel reach', (backend) => {
     expect([...gotCancel.receivers].sort()).toEqual([...got.receivers].sort())
     const statuses = await prisma.delivery.groupBy({ by: ['status'], where: { alertId: originalId }, _count: true })
     expect(Object.fromEntries(statuses.map((s) => [s.status, s._count]))).toEqual({ SENT: 11, CANCELLED: 19 })
-    // the 9 claimed but not started when the Cancel committed are on record as cancelled attempts
-    expect(await prisma.deliveryAttempt.count({ where: { result: 'cancelled', delivery: { alertId: originalId } } })).toBe(9)
+    // the 19 claimed but not started when the Cancel committed are on record as cancelled attempts
+    expect(await prisma.deliveryAttempt.count({ where: { result: 'cancelled', delivery: { alertId: originalId } } })).toBe(19)
     expect(await prisma.delivery.count({ where: { status: { in: ['PENDING', 'SENDING'] } } })).toBe(0)
   })
 

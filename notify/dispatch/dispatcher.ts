@@ -12,6 +12,7 @@ import { claimDeliveries, reclaimExpiredLeases, releaseDeliveries, type Claim, t
 import { completeDeliveries, pauseChannel, type Outcome, type RetryPolicy } from '#notify/ledger/complete.ts'
 import type { Db } from '#notify/ledger/db.ts'
 import { fanOutBatch } from '#notify/ledger/fan-out.ts'
+import { isAreaIndex } from '#notify/targeting/select-area-recipients.ts'
 import type { ExerciseSink } from './exercise-sink.ts'
 import { Pacer } from './pacer.ts'
 import { SupersessionWatch } from './supersession-watch.ts'
@@ -71,7 +72,14 @@ export type DispatcherOptions = {
   }
 }
 
-type ClaimedBatch = { claim: Claim; claimedAt: number; localDeadline: number; prepared: Map<bigint, unknown> }
+type ClaimedBatch = {
+  claim: Claim
+  claimedAt: number
+  localDeadline: number
+  prepared: Map<bigint, unknown>
+  /** a fan-out batch was done to claim it (its count for the loops: there is more to do) */
+  fannedOut: number
+}
 
 export type TickReport = { fannedOut: number; reclaimed: number; claimed: number; sent: number; retried: number; failed: number; stale: number }
 
@@ -84,6 +92,8 @@ export class Dispatcher {
   private looping = false
   /** per channel: the next batch, claimed while the current one is sent (start() only) */
   private readonly prefetched = new Map<string, Promise<ClaimedBatch | null>>()
+  /** per channel: batches claimed by this dispatcher's fan-out, to be sent next, in order */
+  private readonly held = new Map<string, (Claim & { claimedAt: number })[]>()
   private running: Promise<void> | undefined
   private stopping = false
   /** the start() loops waiting for work; poke() wakes them all */
@@ -117,7 +127,8 @@ export class Dispatcher {
     const report: TickReport = { fannedOut: 0, reclaimed: 0, claimed: 0, sent: 0, retried: 0, failed: 0, stale: 0 }
     if (housekeeping) {
       let t = performance.now()
-      const fan = await fanOutBatch(this.prisma, { batchSize: this.options.fanOutBatchSize ?? 2000 })
+      // the area phases of this dispatcher's own unpaced channels are fanned out by their claims
+      const fan = await fanOutBatch(this.prisma, { batchSize: this.options.fanOutBatchSize ?? 2000, skipPhases: this.fanOutClaimChannels })
       if (fan) report.fannedOut = Math.max(1, fan.inserted + (fan.done ? 1 : 0))
       t = this.lap('fanOut', t)
       report.reclaimed = await reclaimExpiredLeases(this.prisma, { maxAttempts: this.policy.maxAttempts })
@@ -129,25 +140,68 @@ export class Dispatcher {
     return report
   }
 
-  /** Claim a batch of the route's channel and prepare its messages; null when nothing is due. */
+  /**
+   * The channels whose area fan-out this dispatcher does as it claims (decision 023): its channels
+   * by area (web push, SMS) without a provider rate — a paced channel could not send a claimed
+   * batch within its lease, so its rows are fanned out PENDING by the fan-out loop, for any worker.
+   */
+  private get fanOutClaimChannels(): string[] {
+    return this.options.routes
+      .filter((r) => isAreaIndex(r.adapter.channel) && !r.adapter.limits.ratePerSecond)
+      .map((r) => r.adapter.channel)
+  }
+
+  /**
+   * Claim a batch of the route's channel and prepare its messages; null when nothing is due.
+   * First a batch this dispatcher already holds (claimed by its fan-out, below); then due PENDING
+   * rows (retries, leases taken back, other alerts' rows); when there are none and an alert is being
+   * fanned out on this channel, its next fan-out batch is inserted already claimed, in send-sized
+   * batches with a lease token each — one write per row instead of an insert and a claim
+   * (decision 023). Several workers take turns on an alert's fan-out batches (its row is locked
+   * FOR UPDATE SKIP LOCKED while one fans out).
+   */
   private async claimBatch(route: ChannelRoute<unknown>): Promise<ClaimedBatch | null> {
+    const channel = route.adapter.channel
+    const limit = this.options.batchSize ?? 200
+    const leaseMs = this.options.leaseMs ?? 60_000
     let t = performance.now()
-    const claimedAt = t
-    const claim = await claimDeliveries(this.prisma, {
-      channel: route.adapter.channel,
-      limit: this.options.batchSize ?? 200,
-      leaseMs: this.options.leaseMs ?? 60_000,
-    })
-    t = this.lap('claim', t)
-    if (claim.deliveries.length === 0) return null
+    let claimedAt = t
+    let fannedOut = 0
+    const held = this.takeHeld(channel)
+    let claim: Claim
+    if (held) {
+      claim = held
+      claimedAt = held.claimedAt
+    } else {
+      claim = await claimDeliveries(this.prisma, { channel, limit, leaseMs })
+      t = this.lap('claim', t)
+      if (claim.deliveries.length === 0 && this.fanOutClaimChannels.includes(channel)) {
+        const fan = await fanOutBatch(this.prisma, {
+          batchSize: this.options.fanOutBatchSize ?? 2000,
+          claim: { channel, token: claim.token, leaseMs, batch: limit },
+        })
+        t = this.lap('fanOut', t)
+        if (fan) {
+          fannedOut = Math.max(1, fan.inserted + (fan.done ? 1 : 0))
+          const [first, ...rest] = fan.claimed ?? []
+          claim = first ?? { token: claim.token, deliveries: [] }
+          if (rest.length > 0) this.held.set(channel, rest.map((c) => ({ ...c, claimedAt })))
+          // rows inserted PENDING (a pause), or the next phase (SMS, the reached): for the other loops
+          if (fan.done || !first) this.poke()
+        }
+      }
+    }
+    if (claim.deliveries.length === 0) {
+      return fannedOut > 0 ? { claim, claimedAt, localDeadline: 0, prepared: new Map(), fannedOut } : null
+    }
     // the lease is measured on the database clock; locally only its length counts (a monotonic
     // clock, immune to wall-clock offsets): past 80 % of it, this worker sends nothing more
-    const localDeadline = performance.now() + (this.options.leaseMs ?? 60_000) * 0.8
+    const localDeadline = claimedAt + leaseMs * 0.8
     await this.options.hooks?.afterClaim?.(claim)
     await this.loadAlerts(claim.deliveries)
     const prepared = await route.prepare(this.prisma, claim.deliveries, this.alerts)
     this.lap('prepare', t)
-    return { claim, claimedAt, localDeadline, prepared }
+    return { claim, claimedAt, localDeadline, prepared, fannedOut }
   }
 
   private async sendBatch(route: ChannelRoute<unknown>, report: TickReport, prefetch = false): Promise<void> {
@@ -157,6 +211,8 @@ export class Dispatcher {
     const batch = (ahead ? await ahead : null) ?? (await this.claimBatch(route))
     if (!batch) return
     const { claim, claimedAt, localDeadline, prepared } = batch
+    report.fannedOut += batch.fannedOut
+    if (claim.deliveries.length === 0) return
     report.claimed += claim.deliveries.length
     // the next batch is claimed and prepared while this one is sent
     if (prefetch && !this.stopping) {
@@ -242,11 +298,30 @@ export class Dispatcher {
     if (oneStatement) await write(this.prisma)
     else await this.prisma.$transaction(write)
     this.lap('complete', t)
-    // a Retry-After pauses the channel: a batch claimed ahead before the pause goes back too
+    // a Retry-After pauses the channel: a batch claimed ahead before the pause goes back too, and
+    // the batches its fan-out holds
     if (pause.value && this.prefetched.has(channel)) {
       const ahead = await this.prefetched.get(channel)
       this.prefetched.delete(channel)
       if (ahead) await releaseDeliveries(this.prisma, ahead.claim.token, ahead.claim.deliveries.map((d) => d.id), pause.value.afterMs)
+    }
+    if (pause.value) await this.releaseHeld(channel, pause.value.afterMs)
+  }
+
+  /** The next batch held for the channel (null when none). */
+  private takeHeld(channel: string): (Claim & { claimedAt: number }) | null {
+    const list = this.held.get(channel)
+    const next = list?.shift() ?? null
+    if (list && list.length === 0) this.held.delete(channel)
+    return next
+  }
+
+  /** Give back the batches held for a channel (or all): PENDING again, their attempt not counted. */
+  private async releaseHeld(channel?: string, delayMs = 0): Promise<void> {
+    for (const [c, list] of [...this.held]) {
+      if (channel !== undefined && c !== channel) continue
+      this.held.delete(c)
+      for (const h of list) await releaseDeliveries(this.prisma, h.token, h.deliveries.map((d) => d.id), delayMs)
     }
   }
 
@@ -349,6 +424,7 @@ export class Dispatcher {
     for (const batch of await Promise.all(ahead)) {
       if (batch) await releaseDeliveries(this.prisma, batch.claim.token, batch.claim.deliveries.map((d) => d.id))
     }
+    await this.releaseHeld()
     await Promise.all(this.options.routes.map((r) => r.close?.()))
   }
 

@@ -8,6 +8,7 @@ import type { PrismaClient } from '#generated/prisma/client.ts'
 import type { AlertSeverity } from '#generated/prisma/enums.ts'
 import type { AlertAreaGeometry } from '#notify/cap/alert-area.ts'
 import { areaIndexes, selectAreaRecipientsBatch, type AreaIndex } from '#notify/targeting/select-area-recipients.ts'
+import type { ClaimedDelivery } from './claim.ts'
 import type { Db } from './db.ts'
 import { fanOutReferences, fanOutReferencesOnly, REFERENCES_SETTLED_SQL, stopSupersededFanOut, type ReferencingAlert } from './fan-out-references.ts'
 
@@ -31,17 +32,58 @@ export function parseFanOutCursor(stored: string | null, channels: readonly Area
   return { channel: channels[0], cursor: stored && bar < 0 && channels[0] === WEB_PUSH_CHANNEL ? stored : null }
 }
 
-export type FanOutResult = { alertId: string; candidates: number; inserted: number; done: boolean }
+export type FanOutResult = {
+  alertId: string
+  candidates: number
+  inserted: number
+  done: boolean
+  /** with `claim`: the rows inserted already claimed (SENDING), in batches of `claim.batch` rows, each
+   * under a lease token of its own ("<token>:<n>"), in id order */
+  claimed?: { token: string; deliveries: ClaimedDelivery[] }[]
+}
+
+/**
+ * SQL expression on an "Alert" row aliased `a`: the area channel its fan-out is selecting now (the
+ * "channel|" of fanoutCursor, else its first area channel, as parseFanOutCursor reads it); NULL
+ * when it has no area phase to do (superseded, a Cancel, named recipients, no area channel).
+ */
+const FAN_OUT_PHASE_SQL = `(CASE
+    WHEN a."supersededAt" IS NOT NULL OR a."msgType" = 'Cancel' OR cardinality(a."recipientKeys") > 0 THEN NULL
+    WHEN position('|' in COALESCE(a."fanoutCursor", '')) > 1 AND split_part(a."fanoutCursor", '|', 1) = ANY(a."channels")
+         AND split_part(a."fanoutCursor", '|', 1) IN (${AREA_CHANNELS.map((c) => `'${c}'`).join(', ')})
+      THEN split_part(a."fanoutCursor", '|', 1)
+    ${AREA_CHANNELS.map((c) => `WHEN '${c}' = ANY(a."channels") THEN '${c}'`).join('\n    ')}
+  END)`
+
+export type FanOutOptions = {
+  batchSize?: number
+  /**
+   * Claim what is fanned out (decision 023): only an alert whose area phase is this channel, and
+   * its rows are inserted SENDING (attempt 1) in batches of `batch`, each under a lease token of
+   * its own, for the caller to send next — no separate claim. While the channel is paused
+   * (Retry-After) they are inserted PENDING instead.
+   */
+  claim?: { channel: string; token: string; leaseMs: number; batch: number }
+  /** area phases left to the callers that fan out with `claim` (their channels' own loops) */
+  skipPhases?: readonly string[]
+}
 
 /** Fan out one batch of the oldest alert whose fan-out is not done; null when there is none. */
-export async function fanOutBatch(prisma: PrismaClient, options: { batchSize?: number } = {}): Promise<FanOutResult | null> {
+export async function fanOutBatch(prisma: PrismaClient, options: FanOutOptions = {}): Promise<FanOutResult | null> {
   const batchSize = options.batchSize ?? 2000
+  const claim = options.claim
+  const phase = claim
+    ? { sql: `AND ${FAN_OUT_PHASE_SQL} = $1::text`, param: claim.channel }
+    : options.skipPhases?.length
+      ? { sql: `AND (${FAN_OUT_PHASE_SQL} IS NULL OR ${FAN_OUT_PHASE_SQL} <> ALL($1::text[]))`, param: [...options.skipPhases] }
+      : undefined
   return prisma.$transaction(async (tx) => {
     // an Update/Cancel waits (passed over) while what it refers to still has sends in flight
     const alerts = await tx.$queryRawUnsafe<({ area: Polygon | MultiPolygon; severity: AlertSeverity; fanoutCursor: string | null; supersededAt: Date | null; recipientKeys: string[] } & ReferencingAlert)[]>(
       `SELECT "id", "area", "severity", "fanoutCursor", "msgType", "channels", "referencedAlertIds", "supersededAt", "recipientKeys" FROM "Alert" a
-        WHERE "fanoutDoneAt" IS NULL AND ("supersededAt" IS NOT NULL OR ${REFERENCES_SETTLED_SQL})
+        WHERE "fanoutDoneAt" IS NULL AND ("supersededAt" IS NOT NULL OR ${REFERENCES_SETTLED_SQL}) ${phase?.sql ?? ''}
         ORDER BY "createdAt", "id" LIMIT 1 FOR UPDATE OF a SKIP LOCKED`,
+      ...(phase ? [phase.param] : []),
     )
     if (alerts.length === 0) return null
     const alert = alerts[0]
@@ -61,7 +103,42 @@ export async function fanOutBatch(prisma: PrismaClient, options: { batchSize?: n
     const selected = await selectAreaRecipientsBatch(tx, { index: channel, area: alert.area as AlertAreaGeometry, severity: alert.severity, after: cursor, batchSize })
     const recipients = selected.recipients
     let inserted = 0
-    if (recipients.length > 0) {
+    let claimed: FanOutResult['claimed']
+    if (recipients.length > 0 && claim && claim.channel === channel) {
+      // only what the caller cannot know (each value returned costs the driver): the rest of a
+      // claimed delivery is the alert, the channel, attempt 1 and the idempotency key built as above
+      const rows = await tx.$queryRawUnsafe<{ id: bigint; recipientKey: string; leaseToken: string | null }[]>(
+        `WITH paused AS (
+           SELECT EXISTS (SELECT 1 FROM "ChannelPause" p WHERE p."channel" = $2 AND p."pausedUntil" > now()) AS "on")
+         INSERT INTO "Delivery" ("alertId", "channel", "recipientKey", "idempotencyKey", "nextAttemptAt", "createdAt", "updatedAt",
+                                 "status", "leaseToken", "leaseExpiresAt", "attempts")
+         SELECT $1, $2, r, $1 || ':' || $2 || ':' || r, now(), now(), now(),
+                (CASE WHEN paused."on" THEN 'PENDING' ELSE 'SENDING' END)::"DeliveryStatus",
+                CASE WHEN paused."on" THEN NULL ELSE $4 || ':' || ((n - 1) / $6::int) END,
+                CASE WHEN paused."on" THEN NULL ELSE now() + ($5::int * interval '1 millisecond') END,
+                CASE WHEN paused."on" THEN 0 ELSE 1 END
+           FROM json_array_elements_text($3::json) WITH ORDINALITY AS x(r, n) CROSS JOIN paused
+         ON CONFLICT ("alertId", "channel", "recipientKey") DO NOTHING
+         RETURNING "id", "recipientKey", "leaseToken"`,
+        alert.id,
+        channel,
+        JSON.stringify(recipients),
+        claim.token,
+        claim.leaseMs,
+        claim.batch,
+      )
+      inserted = rows.length
+      const byToken = new Map<string, ClaimedDelivery[]>()
+      for (const { id, recipientKey, leaseToken } of rows) {
+        if (!leaseToken) continue
+        const d: ClaimedDelivery = { id: BigInt(id), alertId: alert.id, channel, recipientKey, attempts: 1, idempotencyKey: `${alert.id}:${channel}:${recipientKey}` }
+        const list = byToken.get(leaseToken)
+        if (list) list.push(d)
+        else byToken.set(leaseToken, [d])
+      }
+      claimed = [...byToken].map(([token, deliveries]) => ({ token, deliveries: deliveries.sort((a, b) => (a.id < b.id ? -1 : 1)) }))
+      claimed.sort((a, b) => (a.deliveries[0].id < b.deliveries[0].id ? -1 : 1))
+    } else if (recipients.length > 0) {
       inserted = await tx.$executeRawUnsafe(
         `INSERT INTO "Delivery" ("alertId", "channel", "recipientKey", "idempotencyKey", "nextAttemptAt", "createdAt", "updatedAt")
          SELECT $1, $2, r, $1 || ':' || $2 || ':' || r, now(), now(), now()
@@ -92,7 +169,7 @@ export async function fanOutBatch(prisma: PrismaClient, options: { batchSize?: n
       nextCursor,
       done,
     )
-    return { alertId: alert.id, candidates: selected.candidates, inserted, done }
+    return { alertId: alert.id, candidates: selected.candidates, inserted, done, ...(claimed ? { claimed } : {}) }
   })
 }
 
