@@ -44,11 +44,10 @@ export async function applySmppReceipt(db: Db, receipt: SmsReceipt): Promise<App
     // the part id is one of the comma-separated ids after "smpp:"; recent deliveries only
     const rows = await tx.$queryRawUnsafe<(DeliveryRow & { idempotencyKey: string })[]>(
       `SELECT "id", "attempts", "receiptParts", "receiptStatus", "providerMessageId", "idempotencyKey" FROM "Delivery"
-        WHERE "channel" = $1 AND "providerMessageId" LIKE 'smpp:%'
-          AND $2 = ANY(string_to_array(substr("providerMessageId", 6), ','))
+        WHERE "channel" = '${SMS_CHANNEL}' AND "providerMessageId" LIKE 'smpp:%'
+          AND $1 = ANY(string_to_array(substr("providerMessageId", 6), ','))
           AND "updatedAt" > now() - interval '7 days'
         LIMIT 1 FOR UPDATE`,
-      SMS_CHANNEL,
       receipt.providerMessageId,
     )
     const row = rows[0]
