@@ -51,6 +51,7 @@ export function decide(outcome: Outcome, policy: RetryPolicy): Row {
 export async function completeDeliveries(db: Db, token: string, outcomes: Outcome[], policy: RetryPolicy): Promise<Set<bigint>> {
   if (outcomes.length === 0) return new Set()
   const rows = outcomes.map((o) => decide(o, policy))
+  if (rows.every((r) => r.status === 'SENT')) return completeSent(db, token, rows)
   const accepted = await db.$queryRawUnsafe<{ id: bigint }[]>(
     `WITH input AS (
        SELECT * FROM json_to_recordset($2::json) AS x("id" bigint, "attempt" int, "status" text, "delayMs" int,
@@ -103,4 +104,35 @@ export async function pauseChannel(db: Db, channel: string, afterMs: number, rea
     Math.ceil(afterMs),
     reason,
   )
+}
+
+/**
+ * The usual batch: every result a send the provider accepted. The UPDATE has nothing to decide (no
+ * retry, no supersession check: a send that went out stays sent); the results of a lease lost
+ * meanwhile become 'stale' attempt rows in the same statement.
+ */
+async function completeSent(db: Db, token: string, rows: Row[]): Promise<Set<bigint>> {
+  const accepted = await db.$queryRawUnsafe<{ id: bigint }[]>(
+    `WITH input AS (
+       SELECT * FROM json_to_recordset($2::json) AS x("id" bigint, "attempt" int, "pmid" text, "result" text, "http" int)),
+     lease AS MATERIALIZED (SELECT $1::text AS "token", 'SENDING'::"DeliveryStatus" AS "state"),
+     upd AS (
+       UPDATE "Delivery" d SET "leaseToken" = NULL, "leaseExpiresAt" = NULL, "status" = 'SENT', "lastError" = NULL,
+              "providerMessageId" = COALESCE(i."pmid", d."providerMessageId"), "updatedAt" = now(),
+              "sentAt" = now(), "sentHttpStatus" = i."http"
+         FROM input i
+        -- found by primary key; lease and state checked on the row found (see completeDeliveries)
+        CROSS JOIN lease
+        WHERE d."id" = i."id" AND d."leaseToken" = lease."token" AND d."status" = lease."state"
+        RETURNING d."id"),
+     stale AS (
+       INSERT INTO "DeliveryAttempt" ("deliveryId", "attempt", "at", "result", "httpStatus", "detail")
+       SELECT i."id", i."attempt", now(), 'stale', i."http", 'lease lost, result refused: ' || i."result" || COALESCE(': ' || i."pmid", '')
+         FROM input i WHERE NOT EXISTS (SELECT 1 FROM upd u WHERE u."id" = i."id"))
+     SELECT "id" FROM upd`,
+    token,
+    // (a sent result's detail is its provider message id: not sent twice)
+    JSON.stringify(rows.map((r) => ({ id: r.id, attempt: r.attempt, pmid: r.pmid, result: r.result, http: r.http }))),
+  )
+  return new Set(accepted.map((r) => BigInt(r.id)))
 }
