@@ -41,6 +41,8 @@ const { values: args } = parseArgs({
     prefetch: { type: 'string', default: 'on' },
     /** after the run, the ledger alone: a second alert through an adapter that answers at once */
     ledger: { type: 'string', default: 'on' },
+    /** off: only the ledger lines (no delivery to the fake push service first) */
+    push: { type: 'string', default: 'on' },
   },
 })
 const N = Number(args.subscribers)
@@ -132,11 +134,19 @@ async function main() {
     )
   }
 
-  const payloadSample = Buffer.from(JSON.stringify({ identifier: 'urn:sargs:bench', headline: 'Plūdu brīdinājums', description: 'x'.repeat(300) }))
-  const floorUs = cryptoFloor(subscriptions.slice(0, Math.min(N, 20000)), payloadSample)
 
   const vapid = { subject: 'mailto:bench@sargs.example', ...generateVapidKeys() }
   const adapter = new WebPushAdapter({ vapid, agent: new https.Agent({ ca: ready.ca, keepAlive: true, maxSockets: 64 }) })
+  if (args.push === 'off') {
+    console.log(`ledger benchmark — ${db.kind}, ${seeded} subscribers, batch ${args.batch}, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`)
+    console.log(await ledgerAlone(prisma, adapter, seeded))
+    console.log(await ledgerRunning(prisma, adapter, seeded))
+    child.send({ close: true })
+    await db.close()
+    return
+  }
+  const payloadSample = Buffer.from(JSON.stringify({ identifier: 'urn:sargs:bench', headline: 'Plūdu brīdinājums', description: 'x'.repeat(300) }))
+  const floorUs = cryptoFloor(subscriptions.slice(0, Math.min(N, 20000)), payloadSample)
   const dispatcher = new Dispatcher({
     prisma,
     routes: [webPushRoute(adapter) as ChannelRoute<unknown>],
@@ -231,7 +241,7 @@ async function ledgerAlone(prisma: PrismaClient, real: WebPushAdapter, n: number
   const t = dispatcher.timings
   const per = (ms: number) => ((ms * 1000) / n).toFixed(1)
   return [
-    `ledger alone            ${per(wall)} µs per recipient wall (drain, instant adapter, ${n} recipients: fan-out ${per(t.fanOut)}, claim ${per(t.claim)}, prepare ${per(t.prepare)}, complete ${per(t.complete)} µs)`,
+    `ledger alone            ${per(wall)} µs per recipient wall (drain, instant adapter, ${n} recipients: fan-out ${per(t.fanOut)}, reclaim ${per(t.reclaim)}, claim ${per(t.claim)}, prepare ${per(t.prepare)}, complete ${per(t.complete)}, send ${per(t.send)} µs)`,
     serverMs === undefined ? '' : `  database server CPU   ${per(serverMs)} µs per recipient (all postgres processes, /proc)`,
   ].filter(Boolean).join('\n')
 }
@@ -276,9 +286,10 @@ async function ledgerRunning(prisma: PrismaClient, real: WebPushAdapter, n: numb
   const wall = performance.now() - started
   const serverMs = serverCpu === undefined ? undefined : postgresCpuMs()! - serverCpu
   await dispatcher.stop()
+  const t = dispatcher.timings
   const per = (ms: number) => ((ms * 1000) / n).toFixed(1)
   return [
-    `ledger running          ${per(wall)} µs per recipient wall (start(), prefetch ${args.prefetch}, instant adapter, Issue → all ${n} SENT)`,
+    `ledger running          ${per(wall)} µs per recipient wall (start(), prefetch ${args.prefetch}, instant adapter, Issue → all ${n} SENT; overlapping: fan-out ${per(t.fanOut)}, reclaim ${per(t.reclaim)}, claim ${per(t.claim)}, prepare ${per(t.prepare)}, complete ${per(t.complete)}, send ${per(t.send)} µs)`,
     serverMs === undefined ? '' : `  database server CPU   ${per(serverMs)} µs per recipient`,
   ].filter(Boolean).join('\n')
 }
