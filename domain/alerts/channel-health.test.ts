@@ -4,6 +4,7 @@ import { issueAlert } from '#notify/ledger/issue-alert.ts'
 import { pauseChannel } from '#notify/ledger/complete.ts'
 import { describeEachBackend, useTestDatabase } from '#tests/db.ts'
 import { channelHealth } from './channel-health.ts'
+import { deliveryState } from '#tests/support/delivery-state.ts'
 
 const AREA = { type: 'Polygon', coordinates: [[[23.6, 56.6], [23.8, 56.6], [23.8, 56.7], [23.6, 56.7], [23.6, 56.6]]] }
 
@@ -23,7 +24,7 @@ describeEachBackend('channel health', (backend) => {
       const sent = result === 'sent' || result === 'exercise'
       const alertId = result === 'exercise' ? exercise.id : alert.id
       const d = await prisma.delivery.create({
-        data: { alertId, channel, recipientKey: `r${n}`, idempotencyKey: `${alertId}:${channel}:r${n}`, attempts: 1, ...(sent ? { status: 'SENT', sentAt: at } : {}) },
+        data: { alertId, channel, recipientKey: `r${n}`, idempotencyKey: `${alertId}:${channel}:r${n}`, attempts: 1, ...(sent ? { ...deliveryState('SENT'), sentAt: at } : {}) },
       })
       if (!sent) await prisma.deliveryAttempt.create({ data: { deliveryId: d.id, attempt: 1, result, detail, at } })
     }

@@ -14,6 +14,7 @@ import { describeEachBackend, useTestDatabase } from '#tests/db.ts'
 import { createSignedInUser } from '#tests/support/sessions.ts'
 import { issueCapAlert, NAMED_AREA_GEOCODE, REQUIRE_APPROVAL_SETTING } from './issue-cap-alert.ts'
 import { newAlertIdentity } from './new-alert-identity.ts'
+import { deliveryState } from '#tests/support/delivery-state.ts'
 
 const SQUARE = [[56.645, 23.71], [56.645, 23.73], [56.655, 23.73], [56.655, 23.71], [56.645, 23.71]].map(([lat, lon]) => `${lat},${lon}`).join(' ')
 
@@ -146,7 +147,7 @@ describeEachBackend('issueCapAlert', (backend) => {
     await prisma.delivery.createMany({
       data: ['a', 'b', 'c'].map((r, i) => ({
         alertId: first.id, channel: 'webpush', recipientKey: r, idempotencyKey: `${first.id}:webpush:${r}`,
-        status: i === 0 ? 'SENT' : 'PENDING',
+        ...deliveryState(i === 0 ? 'SENT' : 'PENDING'),
       })),
     })
     const reference = { sender: original.sender, identifier: original.identifier, sent: original.sent }

@@ -161,9 +161,9 @@ export async function issueCapAlert(options: IssueCapAlertOptions): Promise<Issu
         issued.id,
       )
       await tx.$executeRawUnsafe(
-        `UPDATE "Delivery" SET "status" = 'CANCELLED', "leaseToken" = NULL, "leaseExpiresAt" = NULL,
+        `UPDATE "Delivery" SET "status" = 'CANCELLED', "nextAttemptAt" = NULL, "leaseToken" = NULL, "leaseExpiresAt" = NULL,
                 "lastError" = $2, "updatedAt" = now()
-          WHERE "alertId" = ANY($1::text[]) AND "status" = 'PENDING'`,
+          WHERE "alertId" = ANY($1::text[]) AND "status" = 'PENDING' AND "nextAttemptAt" IS NOT NULL AND "leaseToken" IS NULL`,
         referencedIds,
         `superseded by ${msgType} ${alert.identifier}`,
       )

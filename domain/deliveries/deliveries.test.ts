@@ -20,6 +20,7 @@ import { listAlerts } from './list-alerts.ts'
 import { listDeadLetters } from './list-dead-letters.ts'
 import { attemptHistory } from '#notify/ledger/attempt-history.ts'
 import { listDeliveryReport, recipientPseudonym, redactDetail, type ReportRow } from './list-delivery-report.ts'
+import { deliveryState } from '#tests/support/delivery-state.ts'
 
 const AREA = { type: 'Polygon', coordinates: [[[23.6, 56.6], [23.8, 56.6], [23.8, 56.7], [23.6, 56.7], [23.6, 56.6]]] }
 const INSIDE: [number, number] = [23.72, 56.65]
@@ -192,13 +193,13 @@ describeEachBackend('deliveries: progress, report, CSV, list, dead letters', (ba
     ] as const
     for (const r of rows) {
       await prisma.delivery.create({
-        data: { alertId, channel: 'webpush', recipientKey: r.key, idempotencyKey: `${alertId}:webpush:${r.key}`, status: r.status, attempts: r.attempts },
+        data: { alertId, channel: 'webpush', recipientKey: r.key, idempotencyKey: `${alertId}:webpush:${r.key}`, ...deliveryState(r.status), attempts: r.attempts },
       })
     }
     const mixed = await getAlertProgress({ prisma, alertId })
     expect(mixed.complete).toBe(false)
     expect(mixed.channels[0]).toMatchObject({ targeted: 17, sent: 10, failed: 1, dead: 1, pending: 3, sending: 1, retrying: 1, cancelled: 2, finished: 14 })
-    await prisma.delivery.updateMany({ where: { alertId, status: { in: ['PENDING', 'SENDING'] } }, data: { status: 'CANCELLED' } })
+    await prisma.delivery.updateMany({ where: { alertId, status: { in: ['PENDING', 'SENDING'] } }, data: deliveryState('CANCELLED') })
     expect((await getAlertProgress({ prisma, alertId })).channels[0]).toMatchObject({ pending: 0, cancelled: 5, finished: 17 })
 
     await expect(getAlertProgress({ prisma, alertId: randomUUID() })).rejects.toMatchObject({ code: 'NOT_FOUND' })
@@ -300,7 +301,7 @@ describeEachBackend('deliveries: progress, report, CSV, list, dead letters', (ba
       severity: 'Minor', area: AREA, idempotencyKey: randomUUID(),
     })
     const delivery = await prisma.delivery.create({
-      data: { alertId: issued.id, channel: 'webpush', recipientKey: 'r1', idempotencyKey: `${issued.id}:webpush:r1`, status: 'FAILED', attempts: 1 },
+      data: { alertId: issued.id, channel: 'webpush', recipientKey: 'r1', idempotencyKey: `${issued.id}:webpush:r1`, ...deliveryState('FAILED'), attempts: 1 },
     })
     await prisma.deliveryAttempt.create({ data: { deliveryId: delivery.id, attempt: 1, result: 'permanent', httpStatus: 400, detail: '@SUM(1+1);"x"\nline' } })
     const { text } = await decode(deliveryReportCsv({ prisma, alertId: issued.id, language: 'lv' }))

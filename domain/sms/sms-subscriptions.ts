@@ -178,8 +178,8 @@ export async function stopSmsSubscription(options: { prisma: PrismaClient; token
     const rows = await tx.$queryRawUnsafe<{ id: string }[]>(`DELETE FROM "SmsSubscription" WHERE ${where.sql} RETURNING "id"`, where.value)
     if (rows.length === 0) return false
     await tx.$executeRawUnsafe(
-      `UPDATE "Delivery" SET "status" = 'CANCELLED', "lastError" = 'unsubscribed', "updatedAt" = now()
-        WHERE "channel" = 'sms' AND "recipientKey" = $1 AND "status" = 'PENDING'`,
+      `UPDATE "Delivery" SET "status" = 'CANCELLED', "nextAttemptAt" = NULL, "lastError" = 'unsubscribed', "updatedAt" = now()
+        WHERE "channel" = 'sms' AND "recipientKey" = $1 AND "status" = 'PENDING' AND "nextAttemptAt" IS NOT NULL AND "leaseToken" IS NULL`,
       rows[0].id,
     )
     await recordAudit(tx, { ...actorFields(systemActor), action: 'sms.unsubscribed', entityType: 'SmsSubscription', entityId: rows[0].id, data: { by: options.fromNumber ? 'reply' : 'link' } })

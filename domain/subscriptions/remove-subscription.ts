@@ -18,8 +18,8 @@ export async function removeSubscription(options: { prisma: PrismaClient; input:
     )
     if (rows.length === 0) return false
     await tx.$executeRawUnsafe(
-      `UPDATE "Delivery" SET "status" = 'CANCELLED', "lastError" = 'unsubscribed', "updatedAt" = now()
-        WHERE "channel" = $1 AND "recipientKey" = $2 AND "status" = 'PENDING'`,
+      `UPDATE "Delivery" SET "status" = 'CANCELLED', "nextAttemptAt" = NULL, "lastError" = 'unsubscribed', "updatedAt" = now()
+        WHERE "channel" = $1 AND "recipientKey" = $2 AND "status" = 'PENDING' AND "nextAttemptAt" IS NOT NULL AND "leaseToken" IS NULL`,
       WEB_PUSH_CHANNEL,
       rows[0].id,
     )

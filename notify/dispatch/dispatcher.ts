@@ -8,7 +8,7 @@ import type { PrismaClient } from '#generated/prisma/client.ts'
 import type { AlertMsgType, AlertSeverity, AlertStatus } from '#generated/prisma/enums.ts'
 import type { CapAlert } from '#notify/cap/types.ts'
 import type { ChannelAdapter, SendResult } from '#notify/channels/contract.ts'
-import { claimDeliveries, reclaimExpiredLeases, releaseDeliveries, type Claim, type ClaimedDelivery } from '#notify/ledger/claim.ts'
+import { claimDeliveries, closeLease, reclaimExpiredLeases, releaseDeliveries, type Claim, type ClaimedDelivery } from '#notify/ledger/claim.ts'
 import { completeDeliveries, pauseChannel, type Outcome, type RetryPolicy } from '#notify/ledger/complete.ts'
 import type { Db } from '#notify/ledger/db.ts'
 import { fanOutBatch } from '#notify/ledger/fan-out.ts'
@@ -278,23 +278,25 @@ export class Dispatcher {
     await this.options.hooks?.beforeComplete?.(claim)
 
     const deadAddress = (o: Outcome) => o.result.kind === 'permanent' && o.result.deadAddress
+    // the usual batch (results only) is one statement, atomic by itself: no BEGIN/COMMIT round trips
+    const oneStatement = !pause.value && unsent.length === 0 && !(route.afterDeadAddresses && outcomes.some(deadAddress))
     const write = async (tx: Db) => {
-      const accepted = await completeDeliveries(tx, claim.token, outcomes, this.policy)
+      // every delivery of the batch has its result or goes back: the lease closes with the write
+      const refused = await completeDeliveries(tx, claim.token, outcomes, this.policy, { closeLease: oneStatement })
       const paused = pause.value
       if (paused) await pauseChannel(tx, channel, paused.afterMs, paused.reason)
       await releaseDeliveries(tx, claim.token, unsent, paused?.afterMs ?? 0)
-      const acceptedOutcomes = outcomes.filter((o) => accepted.has(o.delivery.id))
+      if (!oneStatement) await closeLease(tx, claim.token)
+      const acceptedOutcomes = refused.size === 0 ? outcomes : outcomes.filter((o) => !refused.has(o.delivery.id))
       const gone = acceptedOutcomes.filter(deadAddress)
       if (gone.length > 0) await route.afterDeadAddresses?.(tx, gone)
-      report.stale += outcomes.length - acceptedOutcomes.length
+      report.stale += refused.size
       for (const o of acceptedOutcomes) {
         if (o.result.kind === 'sent') report.sent += 1
         else if (o.result.kind === 'retry') report.retried += 1
         else report.failed += 1
       }
     }
-    // the usual batch (results only) is one statement, atomic by itself: no BEGIN/COMMIT round trips
-    const oneStatement = !pause.value && unsent.length === 0 && !(route.afterDeadAddresses && outcomes.some(deadAddress))
     if (oneStatement) await write(this.prisma)
     else await this.prisma.$transaction(write)
     this.lap('complete', t)
@@ -303,7 +305,7 @@ export class Dispatcher {
     if (pause.value && this.prefetched.has(channel)) {
       const ahead = await this.prefetched.get(channel)
       this.prefetched.delete(channel)
-      if (ahead) await releaseDeliveries(this.prisma, ahead.claim.token, ahead.claim.deliveries.map((d) => d.id), pause.value.afterMs)
+      if (ahead) await this.giveBack(ahead.claim, pause.value.afterMs)
     }
     if (pause.value) await this.releaseHeld(channel, pause.value.afterMs)
   }
@@ -321,8 +323,16 @@ export class Dispatcher {
     for (const [c, list] of [...this.held]) {
       if (channel !== undefined && c !== channel) continue
       this.held.delete(c)
-      for (const h of list) await releaseDeliveries(this.prisma, h.token, h.deliveries.map((d) => d.id), delayMs)
+      for (const h of list) await this.giveBack(h, delayMs)
     }
+  }
+
+  /** A claimed batch back to PENDING, unsent (attempt not counted), and its lease closed. */
+  private async giveBack(claim: Claim, delayMs = 0): Promise<void> {
+    await this.prisma.$transaction(async (tx) => {
+      await releaseDeliveries(tx, claim.token, claim.deliveries.map((d) => d.id), delayMs)
+      await closeLease(tx, claim.token)
+    })
   }
 
   private lap(phase: keyof Dispatcher['timings'], since: number): number {
@@ -352,7 +362,9 @@ export class Dispatcher {
       const report = await this.tick()
       if (report.fannedOut > 0 || report.claimed > 0 || report.reclaimed > 0) continue
       const [left] = await this.prisma.$queryRawUnsafe<{ open: bigint; fanning: bigint }[]>(
-        `SELECT (SELECT count(*) FROM "Delivery" WHERE "status" IN ('PENDING', 'SENDING') AND "channel" = ANY($1::text[])) AS "open",
+        `SELECT (SELECT count(*) FROM "Delivery" WHERE "nextAttemptAt" IS NOT NULL AND "leaseToken" IS NULL AND "status" = 'PENDING' AND "channel" = ANY($1::text[]))
+              + (SELECT count(*) FROM "Delivery" WHERE "status" = 'SENDING'
+                  AND "leaseToken" = ANY(ARRAY(SELECT "token" FROM "DeliveryLease" WHERE "channel" = ANY($1::text[])))) AS "open",
                 (SELECT count(*) FROM "Alert" WHERE "fanoutDoneAt" IS NULL) AS "fanning"`,
         this.options.routes.map((r) => r.adapter.channel),
       )
@@ -422,7 +434,7 @@ export class Dispatcher {
     const ahead = [...this.prefetched.values()]
     this.prefetched.clear()
     for (const batch of await Promise.all(ahead)) {
-      if (batch) await releaseDeliveries(this.prisma, batch.claim.token, batch.claim.deliveries.map((d) => d.id))
+      if (batch) await this.giveBack(batch.claim)
     }
     await this.releaseHeld()
     await Promise.all(this.options.routes.map((r) => r.close?.()))

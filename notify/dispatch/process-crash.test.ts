@@ -219,7 +219,9 @@ for (const backend of testBackends() as TestBackend[]) {
         // the database is intact: the ledger is complete and consistent, the audit chain verifies
         expect(await prisma.delivery.count()).toBe(N * ALERTS)
         expect(await prisma.delivery.count({ where: { status: { not: 'SENT' } } })).toBe(0)
-        expect(await prisma.delivery.count({ where: { OR: [{ leaseToken: { not: null } }, { attempts: 0 }] } })).toBe(0)
+        expect(await prisma.delivery.count({ where: { OR: [{ leaseExpiresAt: { not: null } }, { nextAttemptAt: { not: null } }, { attempts: 0 }] } })).toBe(0)
+        // no lease left open: every batch was written or swept (decision 024)
+        expect(await prisma.deliveryLease.count()).toBe(0)
         const audit = await verifyAuditChain(prisma)
         expect(audit.ok).toBe(true)
         expect(await prisma.auditLog.count({ where: { action: 'alert.issued' } })).toBe(ALERTS)

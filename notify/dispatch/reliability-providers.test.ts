@@ -157,7 +157,7 @@ describeEachBackend('reliability: providers and channels', (backend) => {
       const pending = await prisma.delivery.findMany({ where: { alertId: alert.id, status: 'PENDING', attempts: { gt: 0 } } })
       for (const p of pending) {
         const byAttempt = delays.get(p.attempts) ?? new Map<string, number>()
-        byAttempt.set(String(p.id), ms(p.nextAttemptAt, p.updatedAt))
+        byAttempt.set(String(p.id), ms(p.nextAttemptAt!, p.updatedAt))
         delays.set(p.attempts, byAttempt)
       }
       if ((await prisma.delivery.count({ where: { alertId: alert.id, status: { not: 'SENT' } } })) === 0 && pending.length === 0) {
@@ -219,7 +219,7 @@ describeEachBackend('reliability: providers and channels', (backend) => {
     // waits as told: exactly Retry-After from the answer, and the limited message not before
     expect(ms(pause.pausedUntil, the429.at)).toBe(4000)
     expect(pause.reason).toBe('429 slow down')
-    expect(ms(limited.nextAttemptAt, pause.pausedUntil)).toBeGreaterThanOrEqual(0)
+    expect(ms(limited.nextAttemptAt!, pause.pausedUntil)).toBeGreaterThanOrEqual(0)
 
     // meanwhile the pager channel sends all it has, batch after batch; web push claims nothing
     const webRequests = push.requests

@@ -97,8 +97,8 @@ export function smsRoute(options: SmsRouteOptions): ChannelRoute<SmsMessage> {
       const dead = gone.filter((o) => !o.exercise && !o.delivery.recipientKey.includes(':')).map((o) => o.delivery.recipientKey)
       if (dead.length === 0) return
       await tx.$executeRawUnsafe(
-        `UPDATE "Delivery" SET "status" = 'CANCELLED', "lastError" = 'number does not exist', "updatedAt" = now()
-          WHERE "channel" = $1 AND "status" = 'PENDING' AND "recipientKey" IN (SELECT json_array_elements_text($2::json))`,
+        `UPDATE "Delivery" SET "status" = 'CANCELLED', "nextAttemptAt" = NULL, "lastError" = 'number does not exist', "updatedAt" = now()
+          WHERE "channel" = $1 AND "status" = 'PENDING' AND "nextAttemptAt" IS NOT NULL AND "leaseToken" IS NULL AND "recipientKey" IN (SELECT json_array_elements_text($2::json))`,
         SMS_CHANNEL,
         JSON.stringify(dead),
       )

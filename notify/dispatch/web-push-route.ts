@@ -57,8 +57,8 @@ export function webPushRoute(adapter: WebPushAdapter): ChannelRoute<WebPushMessa
       const dead = gone.filter((o) => !o.exercise).map((o) => o.delivery.recipientKey)
       if (dead.length === 0) return
       await tx.$executeRawUnsafe(
-        `UPDATE "Delivery" SET "status" = 'CANCELLED', "lastError" = 'subscription gone (404/410)', "updatedAt" = now()
-          WHERE "channel" = $1 AND "status" = 'PENDING' AND "recipientKey" IN (SELECT json_array_elements_text($2::json))`,
+        `UPDATE "Delivery" SET "status" = 'CANCELLED', "nextAttemptAt" = NULL, "lastError" = 'subscription gone (404/410)', "updatedAt" = now()
+          WHERE "channel" = $1 AND "status" = 'PENDING' AND "nextAttemptAt" IS NOT NULL AND "leaseToken" IS NULL AND "recipientKey" IN (SELECT json_array_elements_text($2::json))`,
         adapter.channel,
         JSON.stringify(dead),
       )

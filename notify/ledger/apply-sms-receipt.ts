@@ -44,8 +44,8 @@ export async function applySmppReceipt(db: Db, receipt: SmsReceipt): Promise<App
     // the part id is one of the comma-separated ids after "smpp:"; recent deliveries only
     const rows = await tx.$queryRawUnsafe<(DeliveryRow & { idempotencyKey: string })[]>(
       `SELECT "id", "attempts", "receiptParts", "receiptStatus", "providerMessageId", "idempotencyKey" FROM "Delivery"
-        WHERE "channel" = '${SMS_CHANNEL}' AND "providerMessageId" LIKE 'smpp:%'
-          AND $1 = ANY(string_to_array(substr("providerMessageId", 6), ','))
+        WHERE "receiptKey" IS NOT NULL AND "receiptKey" LIKE 'smpp:%' AND "channel" = '${SMS_CHANNEL}'
+          AND $1 = ANY(string_to_array(substr("receiptKey", 6), ','))
           AND "updatedAt" > now() - interval '7 days'
         LIMIT 1 FOR UPDATE`,
       receipt.providerMessageId,

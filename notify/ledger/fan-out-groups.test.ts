@@ -11,6 +11,7 @@ import type { PrismaClient } from '#generated/prisma/client.ts'
 import { composeAlert, demoTerritory } from '#notify/dispatch/fixtures/engine-support.ts'
 import { describeEachBackend, useTestDatabase } from '#tests/db.ts'
 import { fanOutBatch } from './fan-out.ts'
+import { deliveryState } from '#tests/support/delivery-state.ts'
 
 async function fanOutAll(prisma: PrismaClient): Promise<void> {
   for (let i = 0; i < 20 && (await fanOutBatch(prisma)); i++);
@@ -79,7 +80,7 @@ describeEachBackend('fan-out to picked groups', (backend) => {
     expect(await keys(prisma, only.id)).toEqual([`phone ${p3.id}`])
 
     // a Cancel reaches the group recipients the original reached
-    await prisma.delivery.updateMany({ where: { alertId: issued.id }, data: { status: 'SENT' } })
+    await prisma.delivery.updateMany({ where: { alertId: issued.id }, data: deliveryState('SENT') })
     const cancel = await composeAlert(prisma, territory, { msgType: 'Cancel', references: [alert] })
     const cancelled = await issueCapAlert({ prisma, alert: cancel, actor: systemActor, idempotencyKey: randomUUID(), channels: ['phone', 'mqtt', 'sms'] })
     await fanOutAll(prisma)

@@ -85,9 +85,9 @@ export async function stopSupersededFanOut(tx: Db, alertId: string): Promise<{ a
 
 async function cancelUnsentDeliveries(tx: Db, alertIds: string[], reason: string): Promise<number> {
   return tx.$executeRawUnsafe(
-    `UPDATE "Delivery" SET "status" = 'CANCELLED', "leaseToken" = NULL, "leaseExpiresAt" = NULL,
+    `UPDATE "Delivery" SET "status" = 'CANCELLED', "nextAttemptAt" = NULL, "leaseToken" = NULL, "leaseExpiresAt" = NULL,
             "lastError" = $2, "updatedAt" = now()
-      WHERE "alertId" = ANY($1::text[]) AND "status" = 'PENDING'`,
+      WHERE "alertId" = ANY($1::text[]) AND "status" = 'PENDING' AND "nextAttemptAt" IS NOT NULL AND "leaseToken" IS NULL`,
     alertIds,
     reason,
   )

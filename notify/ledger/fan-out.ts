@@ -77,6 +77,13 @@ export async function fanOutBatch(prisma: PrismaClient, options: FanOutOptions =
     : options.skipPhases?.length
       ? { sql: `AND (${FAN_OUT_PHASE_SQL} IS NULL OR ${FAN_OUT_PHASE_SQL} <> ALL($1::text[]))`, param: [...options.skipPhases] }
       : undefined
+  // a look without a transaction first: most rounds find nothing to fan out (or only what a
+  // channel's own claims fan out), and BEGIN/COMMIT would cost them two round trips more
+  const waiting = await prisma.$queryRawUnsafe<unknown[]>(
+    `SELECT 1 FROM "Alert" a WHERE "fanoutDoneAt" IS NULL AND ("supersededAt" IS NOT NULL OR ${REFERENCES_SETTLED_SQL}) ${phase?.sql ?? ''} LIMIT 1`,
+    ...(phase ? [phase.param] : []),
+  )
+  if (waiting.length === 0) return null
   return prisma.$transaction(async (tx) => {
     // an Update/Cancel waits (passed over) while what it refers to still has sends in flight
     const alerts = await tx.$queryRawUnsafe<({ area: Polygon | MultiPolygon; severity: AlertSeverity; fanoutCursor: string | null; supersededAt: Date | null; recipientKeys: string[] } & ReferencingAlert)[]>(
@@ -109,17 +116,23 @@ export async function fanOutBatch(prisma: PrismaClient, options: FanOutOptions =
       // claimed delivery is the alert, the channel, attempt 1 and the idempotency key built as above
       const rows = await tx.$queryRawUnsafe<{ id: bigint; recipientKey: string; leaseToken: string | null }[]>(
         `WITH paused AS (
-           SELECT EXISTS (SELECT 1 FROM "ChannelPause" p WHERE p."channel" = $2 AND p."pausedUntil" > now()) AS "on")
-         INSERT INTO "Delivery" ("alertId", "channel", "recipientKey", "idempotencyKey", "nextAttemptAt", "createdAt", "updatedAt",
-                                 "status", "leaseToken", "leaseExpiresAt", "attempts")
-         SELECT $1, $2, r, $1 || ':' || $2 || ':' || r, now(), now(), now(),
-                (CASE WHEN paused."on" THEN 'PENDING' ELSE 'SENDING' END)::"DeliveryStatus",
-                CASE WHEN paused."on" THEN NULL ELSE $4 || ':' || ((n - 1) / $6::int) END,
-                CASE WHEN paused."on" THEN NULL ELSE now() + ($5::int * interval '1 millisecond') END,
-                CASE WHEN paused."on" THEN 0 ELSE 1 END
-           FROM json_array_elements_text($3::json) WITH ORDINALITY AS x(r, n) CROSS JOIN paused
-         ON CONFLICT ("alertId", "channel", "recipientKey") DO NOTHING
-         RETURNING "id", "recipientKey", "leaseToken"`,
+           SELECT EXISTS (SELECT 1 FROM "ChannelPause" p WHERE p."channel" = $2 AND p."pausedUntil" > now()) AS "on"),
+         ins AS (
+           INSERT INTO "Delivery" ("alertId", "channel", "recipientKey", "idempotencyKey", "nextAttemptAt", "createdAt", "updatedAt",
+                                   "status", "leaseToken", "leaseExpiresAt", "attempts")
+           SELECT $1, $2, r, $1 || ':' || $2 || ':' || r, CASE WHEN paused."on" THEN now() END, now(), now(),
+                  (CASE WHEN paused."on" THEN 'PENDING' ELSE 'SENDING' END)::"DeliveryStatus",
+                  CASE WHEN paused."on" THEN NULL ELSE $4 || ':' || ((n - 1) / $6::int) END,
+                  CASE WHEN paused."on" THEN NULL ELSE now() + ($5::int * interval '1 millisecond') END,
+                  CASE WHEN paused."on" THEN 0 ELSE 1 END
+             FROM json_array_elements_text($3::json) WITH ORDINALITY AS x(r, n) CROSS JOIN paused
+           ON CONFLICT ("alertId", "channel", "recipientKey") DO NOTHING
+           RETURNING "id", "recipientKey", "leaseToken"),
+         -- one open lease per send-sized batch (decision 024)
+         leases AS (
+           INSERT INTO "DeliveryLease" ("token", "channel", "claimedAt", "expiresAt")
+           SELECT DISTINCT "leaseToken", $2, now(), now() + ($5::int * interval '1 millisecond') FROM ins WHERE "leaseToken" IS NOT NULL)
+         SELECT * FROM ins`,
         alert.id,
         channel,
         JSON.stringify(recipients),

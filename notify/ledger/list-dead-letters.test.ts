@@ -2,6 +2,7 @@ import { expect, it } from 'vitest'
 import { describeEachBackend, useTestDatabase } from '#tests/db.ts'
 import { issueAlert } from './issue-alert.ts'
 import { listDeadLetters } from './list-dead-letters.ts'
+import { deliveryState } from '#tests/support/delivery-state.ts'
 
 const AREA = { type: 'Polygon', coordinates: [[[23.6, 56.6], [23.8, 56.6], [23.8, 56.7], [23.6, 56.7], [23.6, 56.6]]] }
 
@@ -18,7 +19,7 @@ describeEachBackend('listDeadLetters', (backend) => {
       const alertId = i % 2 === 0 ? a.id : b.id
       const channel = i === 6 ? 'sms' : 'webpush'
       const d = await prisma.delivery.create({
-        data: { alertId, channel, recipientKey: `r${i}`, idempotencyKey: `${alertId}:${channel}:r${i}`, status, attempts: i + 1, lastError: status === 'SENT' ? null : `reason ${i}` },
+        data: { alertId, channel, recipientKey: `r${i}`, idempotencyKey: `${alertId}:${channel}:r${i}`, ...deliveryState(status), attempts: i + 1, lastError: status === 'SENT' ? null : `reason ${i}` },
       })
       await prisma.deliveryAttempt.createMany({
         data: [

@@ -41,6 +41,8 @@ export async function listDeadLetters(db: Db, options: ListDeadLettersOptions = 
   const statuses = options.statuses?.length ? options.statuses : (['DEAD', 'FAILED'] as const)
   const where = {
     status: { in: [...statuses] },
+    // the partial index of dead letters (decision 024)
+    failedAt: { not: null },
     ...(options.alertId ? { alertId: options.alertId } : {}),
     ...(options.channel ? { channel: options.channel } : {}),
   }

@@ -18,6 +18,7 @@ import { startApp, type RunningApp } from '#tests/support/app.ts'
 import { hydrated, launchChromium, pageTracker, screenshotDir, waitForLive } from '#tests/support/browser.ts'
 import { browserCookie, createSignedInUser, type TestSession } from '#tests/support/sessions.ts'
 import { attemptHistory } from '#notify/ledger/attempt-history.ts'
+import { deliveryState } from '#tests/support/delivery-state.ts'
 
 const languages = ['lv', 'en', 'ru'] as const
 const SUBSCRIBERS = 40
@@ -144,7 +145,7 @@ describe('alert delivery progress', () => {
     const testAlert = await issueCapAlert({ prisma, alert: { ...test, status: 'Test' }, actor: userActor(operator.user), idempotencyKey: `e2e-${test.identifier}` })
     await expect.poll(async () => (await prisma.alert.findUniqueOrThrow({ where: { id: testAlert.id } })).fanoutDoneAt !== null).toBe(true)
     const dead = await prisma.delivery.create({
-      data: { alertId: testAlert.id, channel: 'webpush', recipientKey: 'gone-subscription', idempotencyKey: `${testAlert.id}:webpush:gone-subscription`, status: 'DEAD', attempts: 8, lastError: '8 attempts; last: 503 Service Unavailable' },
+      data: { alertId: testAlert.id, channel: 'webpush', recipientKey: 'gone-subscription', idempotencyKey: `${testAlert.id}:webpush:gone-subscription`, ...deliveryState('DEAD'), attempts: 8, lastError: '8 attempts; last: 503 Service Unavailable' },
     })
     for (let n = 1; n <= 8; n++) {
       await prisma.deliveryAttempt.create({ data: { deliveryId: dead.id, attempt: n, result: n === 8 ? 'dead' : 'retry', httpStatus: 503, detail: '503 Service Unavailable' } })
