@@ -28,21 +28,31 @@ export type ReferencesResult = {
 }
 
 /**
+ * SQL condition on a "Delivery" row: SENDING under a lease still open. Found through the open
+ * leases (a few batches) and the lease token index, not by reading the deliveries of an alert —
+ * no index follows the status (decision 024: checked on every fan-out batch, a scan by status read
+ * the whole table each time).
+ */
+function IN_OPEN_LEASE_SQL(alias: string): string {
+  return `${alias}."leaseToken" = ANY(ARRAY(SELECT l."token" FROM "DeliveryLease" l)) AND ${alias}."status" = 'SENDING'`
+}
+
+/**
  * SQL condition on an "Alert" row aliased `a`: its referenced alerts have nothing in flight and are
  * fanned out. Lets the fan-out pass over an Update/Cancel that must wait instead of picking it
  * again and again (fanOutReferences checks again, after cancelling, to close the races).
  */
-export const REFERENCES_SETTLED_SQL = `NOT EXISTS (
-    SELECT 1 FROM "Delivery" rd WHERE rd."status" = 'SENDING' AND rd."alertId" = ANY(a."referencedAlertIds"))
+export const REFERENCES_SETTLED_SQL = `(CASE WHEN cardinality(a."referencedAlertIds") = 0 THEN true ELSE NOT EXISTS (
+    SELECT 1 FROM "Delivery" rd WHERE ${IN_OPEN_LEASE_SQL('rd')} AND rd."alertId" = ANY(a."referencedAlertIds"))
   AND NOT EXISTS (
-    SELECT 1 FROM "Alert" ra WHERE ra."id" = ANY(a."referencedAlertIds") AND ra."fanoutDoneAt" IS NULL)`
+    SELECT 1 FROM "Alert" ra WHERE ra."id" = ANY(a."referencedAlertIds") AND ra."fanoutDoneAt" IS NULL) END)`
 
 /** The reached phase for one alert, inside the fan-out's transaction (the alert row is locked). */
 export async function fanOutReferences(tx: Db, alert: ReferencingAlert): Promise<ReferencesResult> {
   if (alert.referencedAlertIds.length === 0 || alert.channels.length === 0) return { ready: true, inserted: 0 }
   await cancelUnsentDeliveries(tx, alert.referencedAlertIds, `superseded by ${alert.msgType}`)
   const [state] = await tx.$queryRawUnsafe<{ sending: number; fanning: number }[]>(
-    `SELECT (SELECT count(*)::int FROM "Delivery" WHERE "alertId" = ANY($1::text[]) AND "status" = 'SENDING') AS "sending",
+    `SELECT (SELECT count(*)::int FROM "Delivery" d WHERE ${IN_OPEN_LEASE_SQL('d')} AND d."alertId" = ANY($1::text[])) AS "sending",
             (SELECT count(*)::int FROM "Alert" WHERE "id" = ANY($1::text[]) AND "fanoutDoneAt" IS NULL) AS "fanning"`,
     alert.referencedAlertIds,
   )
