@@ -20,6 +20,7 @@ import { capTimeToMs } from '#notify/cap/cap-time.ts'
 import { capErrors, type CapAlert, type CapValuePair } from '#notify/cap/types.ts'
 import { alertExpiresMs } from '#notify/feeds/select-alerts.ts'
 import { issueAlert } from '#notify/ledger/issue-alert.ts'
+import { CANCEL_PENDING_SQL, PENDING_SQL } from '#notify/ledger/pending.ts'
 
 /** Setting: an Actual public alert needs a second staff member's approval before it is issued. */
 export const REQUIRE_APPROVAL_SETTING = 'alerts.requireApproval'
@@ -161,9 +162,9 @@ export async function issueCapAlert(options: IssueCapAlertOptions): Promise<Issu
         issued.id,
       )
       await tx.$executeRawUnsafe(
-        `UPDATE "Delivery" SET "status" = 'CANCELLED', "nextAttemptAt" = NULL, "leaseToken" = NULL, "leaseExpiresAt" = NULL,
+        `UPDATE "Delivery" SET ${CANCEL_PENDING_SQL}, "leaseToken" = NULL, "leaseExpiresAt" = NULL,
                 "lastError" = $2, "updatedAt" = now()
-          WHERE "alertId" = ANY($1::text[]) AND "status" = 'PENDING' AND "nextAttemptAt" IS NOT NULL AND "leaseToken" IS NULL`,
+          WHERE "alertId" = ANY($1::text[]) AND ${PENDING_SQL}`,
         referencedIds,
         `superseded by ${msgType} ${alert.identifier}`,
       )

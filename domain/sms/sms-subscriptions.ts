@@ -21,6 +21,7 @@ import type { ChannelAdapter } from '#notify/channels/contract.ts'
 import { normalizeE164 } from '#notify/channels/sms/e164.ts'
 import type { SmsMessage } from '#notify/channels/sms/http-gateway.ts'
 import { recordSmsNoticeParts } from '#notify/ledger/apply-sms-receipt.ts'
+import { CANCEL_PENDING_SQL, PENDING_SQL } from '#notify/ledger/pending.ts'
 
 export const smsSubscriptionLimits = {
   codeTtlMs: 10 * 60_000,
@@ -178,8 +179,8 @@ export async function stopSmsSubscription(options: { prisma: PrismaClient; token
     const rows = await tx.$queryRawUnsafe<{ id: string }[]>(`DELETE FROM "SmsSubscription" WHERE ${where.sql} RETURNING "id"`, where.value)
     if (rows.length === 0) return false
     await tx.$executeRawUnsafe(
-      `UPDATE "Delivery" SET "status" = 'CANCELLED', "nextAttemptAt" = NULL, "lastError" = 'unsubscribed', "updatedAt" = now()
-        WHERE "channel" = 'sms' AND "recipientKey" = $1 AND "status" = 'PENDING' AND "nextAttemptAt" IS NOT NULL AND "leaseToken" IS NULL`,
+      `UPDATE "Delivery" SET ${CANCEL_PENDING_SQL}, "lastError" = 'unsubscribed', "updatedAt" = now()
+        WHERE "channel" = 'sms' AND "recipientKey" = $1 AND ${PENDING_SQL}`,
       rows[0].id,
     )
     await recordAudit(tx, { ...actorFields(systemActor), action: 'sms.unsubscribed', entityType: 'SmsSubscription', entityId: rows[0].id, data: { by: options.fromNumber ? 'reply' : 'link' } })

@@ -5,6 +5,7 @@ import type { PrismaClient } from '#generated/prisma/client.ts'
 import { AppError } from '#domain/errors.ts'
 import { subscriptionErrors } from './limits.ts'
 import { validateUnsubscribe } from './validate-subscription.ts'
+import { CANCEL_PENDING_SQL, PENDING_SQL } from '#notify/ledger/pending.ts'
 
 const WEB_PUSH_CHANNEL = 'webpush'
 
@@ -18,8 +19,8 @@ export async function removeSubscription(options: { prisma: PrismaClient; input:
     )
     if (rows.length === 0) return false
     await tx.$executeRawUnsafe(
-      `UPDATE "Delivery" SET "status" = 'CANCELLED', "nextAttemptAt" = NULL, "lastError" = 'unsubscribed', "updatedAt" = now()
-        WHERE "channel" = $1 AND "recipientKey" = $2 AND "status" = 'PENDING' AND "nextAttemptAt" IS NOT NULL AND "leaseToken" IS NULL`,
+      `UPDATE "Delivery" SET ${CANCEL_PENDING_SQL}, "lastError" = 'unsubscribed', "updatedAt" = now()
+        WHERE "channel" = $1 AND "recipientKey" = $2 AND ${PENDING_SQL}`,
       WEB_PUSH_CHANNEL,
       rows[0].id,
     )

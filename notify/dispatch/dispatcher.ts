@@ -16,6 +16,7 @@ import { isAreaIndex } from '#notify/targeting/select-area-recipients.ts'
 import type { ExerciseSink } from './exercise-sink.ts'
 import { Pacer } from './pacer.ts'
 import { SupersessionWatch } from './supersession-watch.ts'
+import { PENDING_SQL } from '#notify/ledger/pending.ts'
 
 export type DispatchAlert = {
   id: string
@@ -362,7 +363,7 @@ export class Dispatcher {
       const report = await this.tick()
       if (report.fannedOut > 0 || report.claimed > 0 || report.reclaimed > 0) continue
       const [left] = await this.prisma.$queryRawUnsafe<{ open: bigint; fanning: bigint }[]>(
-        `SELECT (SELECT count(*) FROM "Delivery" WHERE "nextAttemptAt" IS NOT NULL AND "leaseToken" IS NULL AND "status" = 'PENDING' AND "channel" = ANY($1::text[]))
+        `SELECT (SELECT count(*) FROM "Delivery" WHERE ${PENDING_SQL} AND "channel" = ANY($1::text[]))
               + (SELECT count(*) FROM "Delivery" WHERE "status" = 'SENDING'
                   AND "leaseToken" = ANY(ARRAY(SELECT "token" FROM "DeliveryLease" WHERE "channel" = ANY($1::text[])))) AS "open",
                 (SELECT count(*) FROM "Alert" WHERE "fanoutDoneAt" IS NULL) AS "fanning"`,

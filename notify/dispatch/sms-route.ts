@@ -17,6 +17,7 @@ import { normalizeE164 } from '#notify/channels/sms/e164.ts'
 import { SMS_CHANNEL } from '#notify/ledger/fan-out.ts'
 import type { ChannelRoute, DispatchAlert } from './dispatcher.ts'
 import { renderSms } from './render-sms.ts'
+import { CANCEL_PENDING_SQL, PENDING_SQL } from '#notify/ledger/pending.ts'
 
 export type SmsRouteOptions = {
   /** sends on channel 'sms' (an HttpSmsGatewayAdapter, an SMPP adapter or a fallback chain) */
@@ -97,8 +98,8 @@ export function smsRoute(options: SmsRouteOptions): ChannelRoute<SmsMessage> {
       const dead = gone.filter((o) => !o.exercise && !o.delivery.recipientKey.includes(':')).map((o) => o.delivery.recipientKey)
       if (dead.length === 0) return
       await tx.$executeRawUnsafe(
-        `UPDATE "Delivery" SET "status" = 'CANCELLED', "nextAttemptAt" = NULL, "lastError" = 'number does not exist', "updatedAt" = now()
-          WHERE "channel" = $1 AND "status" = 'PENDING' AND "nextAttemptAt" IS NOT NULL AND "leaseToken" IS NULL AND "recipientKey" IN (SELECT json_array_elements_text($2::json))`,
+        `UPDATE "Delivery" SET ${CANCEL_PENDING_SQL}, "lastError" = 'number does not exist', "updatedAt" = now()
+          WHERE "channel" = $1 AND ${PENDING_SQL} AND "recipientKey" IN (SELECT json_array_elements_text($2::json))`,
         SMS_CHANNEL,
         JSON.stringify(dead),
       )

@@ -8,6 +8,7 @@ import type { Outcome } from '#notify/ledger/complete.ts'
 import type { Db } from '#notify/ledger/db.ts'
 import type { ChannelRoute, DispatchAlert } from './dispatcher.ts'
 import { pushTopic, pushTtlSeconds, pushUrgency, renderPushPayload } from './render-push.ts'
+import { CANCEL_PENDING_SQL, PENDING_SQL } from '#notify/ledger/pending.ts'
 
 export function webPushRoute(adapter: WebPushAdapter): ChannelRoute<WebPushMessage> {
   const maxBytes = adapter.limits.maxPayloadBytes ?? 4096
@@ -57,8 +58,8 @@ export function webPushRoute(adapter: WebPushAdapter): ChannelRoute<WebPushMessa
       const dead = gone.filter((o) => !o.exercise).map((o) => o.delivery.recipientKey)
       if (dead.length === 0) return
       await tx.$executeRawUnsafe(
-        `UPDATE "Delivery" SET "status" = 'CANCELLED', "nextAttemptAt" = NULL, "lastError" = 'subscription gone (404/410)', "updatedAt" = now()
-          WHERE "channel" = $1 AND "status" = 'PENDING' AND "nextAttemptAt" IS NOT NULL AND "leaseToken" IS NULL AND "recipientKey" IN (SELECT json_array_elements_text($2::json))`,
+        `UPDATE "Delivery" SET ${CANCEL_PENDING_SQL}, "lastError" = 'subscription gone (404/410)', "updatedAt" = now()
+          WHERE "channel" = $1 AND ${PENDING_SQL} AND "recipientKey" IN (SELECT json_array_elements_text($2::json))`,
         adapter.channel,
         JSON.stringify(dead),
       )

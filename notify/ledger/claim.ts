@@ -74,17 +74,14 @@ export async function reclaimExpiredLeases(db: Db, options: { maxAttempts: numbe
          SELECT "token" FROM "DeliveryLease" WHERE "expiresAt" < now() ORDER BY "expiresAt" LIMIT 100 FOR UPDATE SKIP LOCKED)
        RETURNING "token", "claimedAt"),
      expired AS (
-       UPDATE "Delivery" d SET
-              "status" = (CASE WHEN EXISTS (SELECT 1 FROM "Alert" a WHERE a."id" = d."alertId" AND a."supersededAt" IS NOT NULL)
-                               THEN 'CANCELLED' WHEN d."attempts" >= $1::int THEN 'DEAD' ELSE 'PENDING' END)::"DeliveryStatus",
-              -- due again from the moment they were claimed: these rows waited longest and are
-              -- claimed first again (the claim takes the due rows in nextAttemptAt order)
-              "nextAttemptAt" = CASE WHEN d."attempts" < $1::int AND NOT EXISTS (
-                                  SELECT 1 FROM "Alert" a WHERE a."id" = d."alertId" AND a."supersededAt" IS NOT NULL)
-                                THEN (SELECT l."claimedAt" FROM leases l WHERE l."token" = d."leaseToken") END,
-              "failedAt" = CASE WHEN d."attempts" >= $1::int AND NOT EXISTS (
-                             SELECT 1 FROM "Alert" a WHERE a."id" = d."alertId" AND a."supersededAt" IS NOT NULL)
-                           THEN now() END,
+       UPDATE "Delivery" d SET ("status", "nextAttemptAt", "failedAt") = (
+         SELECT s."status"::"DeliveryStatus",
+                -- due again from the moment they were claimed: these rows waited longest and are
+                -- claimed first again (the claim takes the due rows in nextAttemptAt order)
+                CASE WHEN s."status" = 'PENDING' THEN (SELECT l."claimedAt" FROM leases l WHERE l."token" = d."leaseToken") END,
+                CASE WHEN s."status" = 'DEAD' THEN now() END
+           FROM (SELECT CASE WHEN EXISTS (SELECT 1 FROM "Alert" a WHERE a."id" = d."alertId" AND a."supersededAt" IS NOT NULL)
+                             THEN 'CANCELLED' WHEN d."attempts" >= $1::int THEN 'DEAD' ELSE 'PENDING' END AS "status") s),
               "lastError" = 'lease expired', "leaseToken" = NULL, "leaseExpiresAt" = NULL,
               "updatedAt" = now()
         -- the tokens as an array: one probe of the lease token index each (as a join the planner,

@@ -12,6 +12,7 @@
 //      none of them is still being fanned out;
 //   3. then one INSERT … SELECT from their SENT deliveries, limited to the channels this alert names.
 import type { Db } from './db.ts'
+import { CANCEL_PENDING_SQL, PENDING_SQL } from './pending.ts'
 
 export type ReferencingAlert = {
   id: string
@@ -33,7 +34,7 @@ export type ReferencesResult = {
  * no index follows the status (decision 024: checked on every fan-out batch, a scan by status read
  * the whole table each time).
  */
-function IN_OPEN_LEASE_SQL(alias: string): string {
+function sendingUnderOpenLeaseSql(alias: string): string {
   return `${alias}."leaseToken" = ANY(ARRAY(SELECT l."token" FROM "DeliveryLease" l)) AND ${alias}."status" = 'SENDING'`
 }
 
@@ -43,7 +44,7 @@ function IN_OPEN_LEASE_SQL(alias: string): string {
  * again and again (fanOutReferences checks again, after cancelling, to close the races).
  */
 export const REFERENCES_SETTLED_SQL = `(CASE WHEN cardinality(a."referencedAlertIds") = 0 THEN true ELSE NOT EXISTS (
-    SELECT 1 FROM "Delivery" rd WHERE ${IN_OPEN_LEASE_SQL('rd')} AND rd."alertId" = ANY(a."referencedAlertIds"))
+    SELECT 1 FROM "Delivery" rd WHERE ${sendingUnderOpenLeaseSql('rd')} AND rd."alertId" = ANY(a."referencedAlertIds"))
   AND NOT EXISTS (
     SELECT 1 FROM "Alert" ra WHERE ra."id" = ANY(a."referencedAlertIds") AND ra."fanoutDoneAt" IS NULL) END)`
 
@@ -52,7 +53,7 @@ export async function fanOutReferences(tx: Db, alert: ReferencingAlert): Promise
   if (alert.referencedAlertIds.length === 0 || alert.channels.length === 0) return { ready: true, inserted: 0 }
   await cancelUnsentDeliveries(tx, alert.referencedAlertIds, `superseded by ${alert.msgType}`)
   const [state] = await tx.$queryRawUnsafe<{ sending: number; fanning: number }[]>(
-    `SELECT (SELECT count(*)::int FROM "Delivery" d WHERE ${IN_OPEN_LEASE_SQL('d')} AND d."alertId" = ANY($1::text[])) AS "sending",
+    `SELECT (SELECT count(*)::int FROM "Delivery" d WHERE ${sendingUnderOpenLeaseSql('d')} AND d."alertId" = ANY($1::text[])) AS "sending",
             (SELECT count(*)::int FROM "Alert" WHERE "id" = ANY($1::text[]) AND "fanoutDoneAt" IS NULL) AS "fanning"`,
     alert.referencedAlertIds,
   )
@@ -95,9 +96,9 @@ export async function stopSupersededFanOut(tx: Db, alertId: string): Promise<{ a
 
 async function cancelUnsentDeliveries(tx: Db, alertIds: string[], reason: string): Promise<number> {
   return tx.$executeRawUnsafe(
-    `UPDATE "Delivery" SET "status" = 'CANCELLED', "nextAttemptAt" = NULL, "leaseToken" = NULL, "leaseExpiresAt" = NULL,
+    `UPDATE "Delivery" SET ${CANCEL_PENDING_SQL}, "leaseToken" = NULL, "leaseExpiresAt" = NULL,
             "lastError" = $2, "updatedAt" = now()
-      WHERE "alertId" = ANY($1::text[]) AND "status" = 'PENDING' AND "nextAttemptAt" IS NOT NULL AND "leaseToken" IS NULL`,
+      WHERE "alertId" = ANY($1::text[]) AND ${PENDING_SQL}`,
     alertIds,
     reason,
   )

@@ -77,20 +77,19 @@ export async function fanOutBatch(prisma: PrismaClient, options: FanOutOptions =
     : options.skipPhases?.length
       ? { sql: `AND (${FAN_OUT_PHASE_SQL} IS NULL OR ${FAN_OUT_PHASE_SQL} <> ALL($1::text[]))`, param: [...options.skipPhases] }
       : undefined
+  // an alert whose fan-out is not done; an Update/Cancel waits (passed over) while what it refers
+  // to still has sends in flight
+  const waitingSql = `FROM "Alert" a WHERE "fanoutDoneAt" IS NULL AND ("supersededAt" IS NOT NULL OR ${REFERENCES_SETTLED_SQL}) ${phase?.sql ?? ''}`
+  const params = phase ? [phase.param] : []
   // a look without a transaction first: most rounds find nothing to fan out (or only what a
   // channel's own claims fan out), and BEGIN/COMMIT would cost them two round trips more
-  const waiting = await prisma.$queryRawUnsafe<unknown[]>(
-    `SELECT 1 FROM "Alert" a WHERE "fanoutDoneAt" IS NULL AND ("supersededAt" IS NOT NULL OR ${REFERENCES_SETTLED_SQL}) ${phase?.sql ?? ''} LIMIT 1`,
-    ...(phase ? [phase.param] : []),
-  )
+  const waiting = await prisma.$queryRawUnsafe<unknown[]>(`SELECT 1 ${waitingSql} LIMIT 1`, ...params)
   if (waiting.length === 0) return null
   return prisma.$transaction(async (tx) => {
-    // an Update/Cancel waits (passed over) while what it refers to still has sends in flight
     const alerts = await tx.$queryRawUnsafe<({ area: Polygon | MultiPolygon; severity: AlertSeverity; fanoutCursor: string | null; supersededAt: Date | null; recipientKeys: string[] } & ReferencingAlert)[]>(
-      `SELECT "id", "area", "severity", "fanoutCursor", "msgType", "channels", "referencedAlertIds", "supersededAt", "recipientKeys" FROM "Alert" a
-        WHERE "fanoutDoneAt" IS NULL AND ("supersededAt" IS NOT NULL OR ${REFERENCES_SETTLED_SQL}) ${phase?.sql ?? ''}
-        ORDER BY "createdAt", "id" LIMIT 1 FOR UPDATE OF a SKIP LOCKED`,
-      ...(phase ? [phase.param] : []),
+      `SELECT "id", "area", "severity", "fanoutCursor", "msgType", "channels", "referencedAlertIds", "supersededAt", "recipientKeys"
+        ${waitingSql} ORDER BY "createdAt", "id" LIMIT 1 FOR UPDATE OF a SKIP LOCKED`,
+      ...params,
     )
     if (alerts.length === 0) return null
     const alert = alerts[0]
