@@ -140,7 +140,7 @@ describeEachBackend('deliveries: progress, report, CSV, list, dead letters', (ba
   }
 
   function dispatcher() {
-    const adapter = new WebPushAdapter({ vapid: { subject: 'mailto:alerts@jelgava.example', ...vapidKeys }, agent: push.agent })
+    const adapter = new WebPushAdapter({ vapid: { subject: 'mailto:alerts@jelgava.example', ...vapidKeys }, dispatcher: push.dispatcher })
     return new Dispatcher({
       prisma: db().prisma,
       routes: [webPushRoute(adapter) as ChannelRoute<unknown>],

@@ -1,3 +1,5 @@
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startFakePushService, type FakePushService } from '#tests/fakes/push-service.ts'
 import { generateVapidKeys, mapResponse, WEB_PUSH_MAX_PLAINTEXT, WebPushAdapter } from './web-push.ts'
@@ -16,7 +18,7 @@ describe('WebPushAdapter against the fake push service', () => {
   afterAll(async () => push.close())
 
   it('sends an RFC 8291 aes128gcm body with VAPID, TTL, Urgency and Topic; the fake decrypts it', async () => {
-    const adapter = new WebPushAdapter({ vapid, agent: push.agent })
+    const adapter = new WebPushAdapter({ vapid, dispatcher: push.dispatcher })
     const subscription = push.createSubscription()
     const payload = JSON.stringify({ headline: 'Plūdi: evakuācija Lielupes krastā', lang: 'lv' })
     const result = await adapter.send({ subscription, payload, ttlSeconds: 3600, urgency: 'high', topic: 'abcDEF_-123' }, ctx)
@@ -47,7 +49,7 @@ describe('WebPushAdapter against the fake push service', () => {
 
   it('signs one VAPID token per push-service origin per hour, not one per message', async () => {
     let now = Date.now()
-    const adapter = new WebPushAdapter({ vapid, agent: push.agent, now: () => now })
+    const adapter = new WebPushAdapter({ vapid, dispatcher: push.dispatcher, now: () => now })
     const subscriptions = Array.from({ length: 5 }, () => push.createSubscription())
     const before = push.received.length
     for (const subscription of subscriptions) {
@@ -62,7 +64,7 @@ describe('WebPushAdapter against the fake push service', () => {
   })
 
   it('refuses a payload over 4 KB before sending (permanent, address not dead)', async () => {
-    const adapter = new WebPushAdapter({ vapid, agent: push.agent })
+    const adapter = new WebPushAdapter({ vapid, dispatcher: push.dispatcher })
     const subscription = push.createSubscription()
     const requests = push.requests
     const result = await adapter.send({ subscription, payload: 'é'.repeat(2100), ttlSeconds: 60, urgency: 'normal' }, ctx)
@@ -75,7 +77,7 @@ describe('WebPushAdapter against the fake push service', () => {
   })
 
   it('maps 410 and 404 to a dead address, 429 to retry with Retry-After, 5xx to retry, 400 to permanent', async () => {
-    const adapter = new WebPushAdapter({ vapid, agent: push.agent })
+    const adapter = new WebPushAdapter({ vapid, dispatcher: push.dispatcher })
     const message = (subscription: ReturnType<FakePushService['createSubscription']>) =>
       ({ subscription, payload: 'p', ttlSeconds: 60, urgency: 'normal' }) as const
     const gone = push.createSubscription()
@@ -101,7 +103,7 @@ describe('WebPushAdapter against the fake push service', () => {
   })
 
   it('gives up on a hanging push service after the timeout and reports a retry', async () => {
-    const adapter = new WebPushAdapter({ vapid, agent: push.agent })
+    const adapter = new WebPushAdapter({ vapid, dispatcher: push.dispatcher })
     const subscription = push.createSubscription()
     push.fault(subscription.id, { kind: 'hang' }, 1)
     const started = Date.now()
@@ -111,8 +113,8 @@ describe('WebPushAdapter against the fake push service', () => {
   })
 
   it('never POSTs to a host that is not on the push-service list (a dead address, no request)', async () => {
-    const listed = new WebPushAdapter({ vapid, agent: push.agent, pushServiceHosts: ['127.0.0.1'] })
-    const unlisted = new WebPushAdapter({ vapid, agent: push.agent, pushServiceHosts: ['fcm.googleapis.com'] })
+    const listed = new WebPushAdapter({ vapid, dispatcher: push.dispatcher, pushServiceHosts: ['127.0.0.1'] })
+    const unlisted = new WebPushAdapter({ vapid, dispatcher: push.dispatcher, pushServiceHosts: ['fcm.googleapis.com'] })
     const subscription = push.createSubscription()
     const requests = push.requests
     const refused = await unlisted.send({ subscription, payload: 'p', ttlSeconds: 60, urgency: 'normal' }, ctx)
@@ -123,7 +125,7 @@ describe('WebPushAdapter against the fake push service', () => {
   })
 
   it('reports a malformed subscription as a permanent dead address without a request', async () => {
-    const adapter = new WebPushAdapter({ vapid, agent: push.agent })
+    const adapter = new WebPushAdapter({ vapid, dispatcher: push.dispatcher })
     const requests = push.requests
     const result = await adapter.send(
       { subscription: { endpoint: `${push.origin}/push/x`, keys: { p256dh: 'short', auth: 'short' } }, payload: 'p', ttlSeconds: 60, urgency: 'normal' },
@@ -133,7 +135,26 @@ describe('WebPushAdapter against the fake push service', () => {
     expect(push.requests).toBe(requests)
   })
 
-  it('refuses untrusted TLS (no agent with the fake CA) as a retryable network error', async () => {
+  it('never sends to a plain http endpoint (the VAPID token would travel in the clear): a dead address, no request', async () => {
+    let requests = 0
+    const plain = http.createServer((_request, response) => {
+      requests += 1
+      response.writeHead(201).end()
+    })
+    await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve))
+    try {
+      const { port } = plain.address() as AddressInfo
+      const { keys: subscriptionKeys } = push.createSubscription()
+      const adapter = new WebPushAdapter({ vapid })
+      const result = await adapter.send({ subscription: { endpoint: `http://127.0.0.1:${port}/push/x`, keys: subscriptionKeys }, payload: 'p', ttlSeconds: 60, urgency: 'normal' }, ctx)
+      expect(result).toEqual({ kind: 'permanent', deadAddress: true, reason: 'invalid subscription: endpoint is not https' })
+      expect(requests).toBe(0)
+    } finally {
+      await new Promise<void>((resolve) => plain.close(() => resolve()))
+    }
+  })
+
+  it('refuses untrusted TLS (no dispatcher with the fake CA) as a retryable network error', async () => {
     const adapter = new WebPushAdapter({ vapid })
     const result = await adapter.send({ subscription: push.createSubscription(), payload: 'p', ttlSeconds: 60, urgency: 'normal' }, ctx)
     expect(result.kind).toBe('retry')

@@ -1,8 +1,11 @@
 // Web push (RFC 8030) with RFC 8291 aes128gcm payload encryption and VAPID (RFC 8292), via the
 // `web-push` package for the encryption only. VAPID tokens are signed at most once per push-service
 // origin per hour (web-push signs one per message: costly at 100k subscribers), and the HTTPS call
-// is ours so the agent (trusted CA, keep-alive) and the timeout are under our control.
-import https from 'node:https'
+// is ours, through undici (decision 025: a third of node:https's CPU per request), so the
+// connection pool (trusted CA, keep-alive, connections per push service) and the timeout are under
+// our control.
+import { EventEmitter } from 'node:events'
+import { Agent, type Dispatcher } from 'undici'
 import webpush from 'web-push'
 import { parseRetryAfter, type ChannelAdapter, type ChannelLimits, type SendContext, type SendResult } from './contract.ts'
 import { isAllowedPushEndpoint } from './push-service-hosts.ts'
@@ -25,8 +28,12 @@ export type VapidConfig = { subject: string; publicKey: string; privateKey: stri
 
 export type WebPushAdapterOptions = {
   vapid: VapidConfig
-  /** HTTPS agent: keep-alive, and in tests the fake push service's CA */
-  agent?: https.Agent
+  /**
+   * undici dispatcher for the push services (keep-alive pools per origin; in tests one trusting
+   * the fake push service's CA); default: PUSH_CONNECTIONS connections per push service, the
+   * system's CAs and NODE_EXTRA_CA_CERTS
+   */
+  dispatcher?: Dispatcher
   /** clock for token caching (tests) */
   now?: () => number
   /** push services this adapter may POST to (notify/channels/push-service-hosts.ts); any when absent */
@@ -48,8 +55,11 @@ export class WebPushAdapter implements ChannelAdapter<WebPushMessage> {
   /** how many VAPID tokens this adapter signed (benchmark and tests) */
   tokensSigned = 0
 
+  private readonly dispatcher: Dispatcher
+
   constructor(private readonly options: WebPushAdapterOptions) {
     this.now = options.now ?? Date.now
+    this.dispatcher = options.dispatcher ?? defaultPushDispatcher()
   }
 
   /** The Authorization header for a push-service origin, signed at most once an hour. */
@@ -101,6 +111,11 @@ export class WebPushAdapter implements ChannelAdapter<WebPushMessage> {
       // never a request to a host that is not a known push service (server-side request forgery)
       return { kind: 'permanent', deadAddress: true, reason: 'push service not allowed (PUSH_SERVICE_HOSTS)' }
     }
+    if (!message.subscription.endpoint.startsWith('https://')) {
+      // RFC 8030 push services are https only; over plain http the VAPID token and the payload's
+      // metadata would travel in the clear. Such a subscription can never work.
+      return { kind: 'permanent', deadAddress: true, reason: 'invalid subscription: endpoint is not https' }
+    }
     const size = Buffer.byteLength(message.payload)
     if (size > WEB_PUSH_MAX_PLAINTEXT) {
       return { kind: 'permanent', deadAddress: false, reason: `payload ${size} bytes > ${WEB_PUSH_MAX_PLAINTEXT}` }
@@ -121,49 +136,83 @@ export class WebPushAdapter implements ChannelAdapter<WebPushMessage> {
       // a malformed subscription (bad keys, bad endpoint): nothing will ever make it work
       return { kind: 'permanent', deadAddress: true, reason: `invalid subscription: ${errorText(error)}` }
     }
-    const headers: Record<string, string | number> = {
-      TTL: message.ttlSeconds,
-      'Content-Length': body.length,
-      'Content-Type': 'application/octet-stream',
-      'Content-Encoding': 'aes128gcm',
-      Authorization: authorization,
-      Urgency: message.urgency,
+    const headers: Record<string, string> = {
+      ttl: String(message.ttlSeconds),
+      'content-type': 'application/octet-stream',
+      'content-encoding': 'aes128gcm',
+      authorization,
+      urgency: message.urgency,
     }
-    if (message.topic) headers.Topic = message.topic
-    return post(message.subscription.endpoint, headers, body, this.options.agent, ctx.timeoutMs)
+    if (message.topic) headers.topic = message.topic
+    const endpoint = message.subscription.endpoint
+    return post(this.dispatcher, this.originOf(endpoint), pathOf(endpoint), headers, body, ctx.timeoutMs)
   }
 }
 
 const TOPIC = /^[A-Za-z0-9_-]{1,32}$/
 
-function post(
-  endpoint: string,
-  headers: Record<string, string | number>,
-  body: Buffer | null,
-  agent: https.Agent | undefined,
+/** the path (and query) of an endpoint: what follows its scheme://authority */
+function pathOf(endpoint: string): string {
+  const slash = endpoint.indexOf('/', endpoint.indexOf('//') + 2)
+  return slash < 0 ? '/' : endpoint.slice(slash)
+}
+
+/** connections per push-service origin (FCM, Mozilla, Apple …): the sends in flight per service */
+const PUSH_CONNECTIONS = 64
+/** what is read of an error answer's body (its start goes into the delivery's reason) */
+const MAX_ERROR_BODY = 4096
+
+let sharedDispatcher: Dispatcher | undefined
+/** One keep-alive pool per push-service origin for the whole process (the adapters share it). */
+function defaultPushDispatcher(): Dispatcher {
+  sharedDispatcher ??= new Agent({ connections: PUSH_CONNECTIONS, keepAliveTimeout: 30_000 })
+  return sharedDispatcher
+}
+
+/** A dispatcher of its own: trusting only `ca` (PEM) when given (the fake push service in workers and benchmarks). */
+export function pushDispatcher(options: { ca?: string | Buffer; connections?: number } = {}): Dispatcher {
+  return new Agent({ connections: options.connections ?? PUSH_CONNECTIONS, keepAliveTimeout: 30_000, ...(options.ca ? { connect: { ca: options.ca } } : {}) })
+}
+
+async function post(
+  dispatcher: Dispatcher,
+  origin: string,
+  path: string,
+  headers: Record<string, string>,
+  body: Buffer,
   timeoutMs: number,
 ): Promise<SendResult> {
-  return new Promise<SendResult>((resolve) => {
-    let settled = false
-    const done = (result: SendResult) => {
-      if (settled) return
-      settled = true
-      clearTimeout(timer)
-      resolve(result)
+  // the deadline covers the wait for a free connection too, as the dispatcher's lease expects.
+  // undici takes an EventEmitter as the abort signal: an AbortController per request cost more
+  // CPU than the rest of the request's bookkeeping
+  const deadline = new EventEmitter()
+  let timedOut = false
+  const timer = setTimeout(() => {
+    timedOut = true
+    deadline.emit('abort')
+  }, timeoutMs)
+  try {
+    const response = await dispatcher.request({ origin, path, method: 'POST', headers, body, signal: deadline })
+    const status = response.statusCode
+    let text = ''
+    if (status >= 200 && status < 300) {
+      await response.body.dump()
+    } else {
+      for await (const chunk of response.body) {
+        text += (chunk as Buffer).toString('utf8')
+        if (text.length >= MAX_ERROR_BODY) {
+          response.body.destroy()
+          break
+        }
+      }
     }
-    const request = https.request(endpoint, { method: 'POST', headers, agent }, (response) => {
-      const chunks: Buffer[] = []
-      response.on('data', (chunk: Buffer) => chunks.push(chunk))
-      response.on('error', (error) => done({ kind: 'retry', reason: `response: ${errorText(error)}` }))
-      response.on('end', () => done(mapResponse(response.statusCode ?? 0, response.headers, Buffer.concat(chunks).toString('utf8'))))
-    })
-    const timer = setTimeout(() => {
-      done({ kind: 'retry', reason: `timeout after ${timeoutMs} ms` })
-      request.destroy()
-    }, timeoutMs)
-    request.on('error', (error) => done({ kind: 'retry', reason: `network: ${errorText(error)}` }))
-    request.end(body ?? undefined)
-  })
+    return mapResponse(status, response.headers, text)
+  } catch (error) {
+    if (timedOut) return { kind: 'retry', reason: `timeout after ${timeoutMs} ms` }
+    return { kind: 'retry', reason: `network: ${errorText(error)}` }
+  } finally {
+    clearTimeout(timer)
+  }
 }
 
 export function mapResponse(status: number, headers: Record<string, string | string[] | undefined>, body: string): SendResult {

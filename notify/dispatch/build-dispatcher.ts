@@ -1,8 +1,9 @@
 // The production dispatcher, the same in the app process (WORKER=inline) and in `sargs worker`:
 // web push with the instance's VAPID keys (made on first start, kept in the database), a
-// keep-alive HTTPS agent, SMS through the configured providers (HTTP gateway and/or SMPP, the
+// keep-alive undici pool per push service, SMS through the configured providers (HTTP gateway and/or SMPP, the
 // second a fallback: decision 018), and the exercise sink for every alert that is not Actual.
 import https from 'node:https'
+import type { Dispatcher as HttpDispatcher } from 'undici'
 import { handleSmsReply } from '#domain/sms/receive-sms-reply.ts'
 import type { PrismaClient } from '#generated/prisma/client.ts'
 import { HttpSmsGatewayAdapter } from '#notify/channels/sms/http-gateway.ts'
@@ -38,8 +39,8 @@ export type BuildDispatcherOptions = {
   exerciseSink?: ExerciseSink
   /** sirens, displays and paging gateways (server/mqtt/start-mqtt.ts); no 'mqtt' route without it */
   mqtt?: MqttDeviceAdapter
-  /** HTTPS agent for the push services (default: keep-alive, the system's CAs and NODE_EXTRA_CA_CERTS) */
-  agent?: https.Agent
+  /** undici dispatcher for the push services (default: keep-alive pools per push service, the system's CAs and NODE_EXTRA_CA_CERTS) */
+  pushDispatcher?: HttpDispatcher
   /** tuning (batch sizes, lease …); the defaults are the dispatcher's */
   tuning?: Omit<Partial<DispatcherOptions>, 'prisma' | 'routes' | 'exerciseSink'>
 }
@@ -48,7 +49,7 @@ export async function buildDispatcher(options: BuildDispatcherOptions): Promise<
   const keys = await ensureVapidKeys(options.prisma)
   const adapter = new WebPushAdapter({
     vapid: { subject: options.vapidSubject, publicKey: keys.publicKey, privateKey: keys.privateKey },
-    agent: options.agent ?? new https.Agent({ keepAlive: true, maxSockets: 64 }),
+    ...(options.pushDispatcher ? { dispatcher: options.pushDispatcher } : {}),
     pushServiceHosts: options.pushServiceHosts,
   })
   const routes = [webPushRoute(adapter) as ChannelRoute<unknown>]

@@ -53,7 +53,7 @@ describeEachBackend('Update and Cancel reach', (backend) => {
   function dispatcher(extra: Partial<DispatcherOptions> = {}) {
     return new Dispatcher({
       prisma: db().prisma,
-      routes: [webPushRoute(new WebPushAdapter({ vapid, agent: push.agent })) as ChannelRoute<unknown>],
+      routes: [webPushRoute(new WebPushAdapter({ vapid, dispatcher: push.dispatcher })) as ChannelRoute<unknown>],
       exerciseSink: new ExerciseSink(),
       batchSize: 10,
       fanOutBatchSize: 100,
@@ -79,7 +79,7 @@ describeEachBackend('Update and Cancel reach', (backend) => {
     const hold = gate()
     let sends = 0
     let held = false
-    const realAdapter = new WebPushAdapter({ vapid, agent: push.agent })
+    const realAdapter = new WebPushAdapter({ vapid, dispatcher: push.dispatcher })
     const holdingAdapter = Object.assign(Object.create(realAdapter) as WebPushAdapter, {
       send: async (...args: Parameters<WebPushAdapter['send']>) => {
         const result = await realAdapter.send(...args)

@@ -65,7 +65,7 @@ describeEachBackend('dispatcher', (backend) => {
 
   function dispatcher(extra: Partial<DispatcherOptions> & { routes?: ChannelRoute<unknown>[] } = {}) {
     const sink = new ExerciseSink()
-    const adapter = new WebPushAdapter({ vapid, agent: push.agent })
+    const adapter = new WebPushAdapter({ vapid, dispatcher: push.dispatcher })
     const d = new Dispatcher({
       prisma: db().prisma,
       routes: [webPushRoute(adapter) as ChannelRoute<unknown>],
@@ -228,7 +228,7 @@ describeEachBackend('dispatcher', (backend) => {
             minLng: INSIDE[0], maxLng: INSIDE[0], minLat: INSIDE[1], maxLat: INSIDE[1] },
         })
       }
-      const adapter = new WebPushAdapter({ vapid, agent: service.agent })
+      const adapter = new WebPushAdapter({ vapid, dispatcher: service.dispatcher })
       const d = new Dispatcher({
         prisma, routes: [webPushRoute(adapter) as ChannelRoute<unknown>], exerciseSink: new ExerciseSink(),
         retry: { maxAttempts: 12, backoff: { baseMs: 5, capMs: 40 } },

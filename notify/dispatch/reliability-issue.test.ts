@@ -51,7 +51,7 @@ describeEachBackend('reliability: one alert per request, refused references send
       subs.push(sub)
     }
     const dispatcher = new Dispatcher({
-      prisma, routes: [webPushRoute(new WebPushAdapter({ vapid, agent: push.agent })) as ChannelRoute<unknown>], exerciseSink: new ExerciseSink(),
+      prisma, routes: [webPushRoute(new WebPushAdapter({ vapid, dispatcher: push.dispatcher })) as ChannelRoute<unknown>], exerciseSink: new ExerciseSink(),
     })
     return { prisma, territory, actor: userActor(user, '127.0.0.1'), subs, dispatcher }
   }

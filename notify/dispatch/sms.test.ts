@@ -217,7 +217,7 @@ describeEachBackend('SMS channel', (backend) => {
       while (await fanOutBatch(prisma)) {
         /* until both are fanned out */
       }
-      const webPush = webPushRoute(new WebPushAdapter({ vapid: { subject: 'mailto:t@example.lv', ...generateVapidKeys() }, agent: push.agent })) as ChannelRoute<unknown>
+      const webPush = webPushRoute(new WebPushAdapter({ vapid: { subject: 'mailto:t@example.lv', ...generateVapidKeys() }, dispatcher: push.dispatcher })) as ChannelRoute<unknown>
       const sms = smsRoute({ adapter: primaryOnly(), baseUrl: BASE }) as ChannelRoute<unknown>
       // what the SMS channel's state is when web push writes its result
       let smsWhenPushDone: string | undefined
@@ -253,7 +253,7 @@ describeEachBackend('SMS channel', (backend) => {
       await smsSubscriber(prisma, '+37120000042', [INSIDE], ['lv'])
       await subscribe(prisma, push, { places: [INSIDE] })
       primary.fault('+37120000042', { kind: 'hang' }, 1)
-      const webPush = webPushRoute(new WebPushAdapter({ vapid: { subject: 'mailto:t@example.lv', ...generateVapidKeys() }, agent: push.agent })) as ChannelRoute<unknown>
+      const webPush = webPushRoute(new WebPushAdapter({ vapid: { subject: 'mailto:t@example.lv', ...generateVapidKeys() }, dispatcher: push.dispatcher })) as ChannelRoute<unknown>
       const sms = smsRoute({ adapter: primaryOnly(), baseUrl: BASE }) as ChannelRoute<unknown>
       const d = new Dispatcher({
         prisma,

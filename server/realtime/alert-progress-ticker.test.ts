@@ -87,7 +87,7 @@ describeEachBackend('alert progress over realtime', (backend) => {
   }
 
   function dispatcher() {
-    const adapter = new WebPushAdapter({ vapid: { subject: 'mailto:alerts@jelgava.example', ...vapidKeys }, agent: push.agent })
+    const adapter = new WebPushAdapter({ vapid: { subject: 'mailto:alerts@jelgava.example', ...vapidKeys }, dispatcher: push.dispatcher })
     return new Dispatcher({
       prisma: db.prisma,
       routes: [webPushRoute(adapter) as ChannelRoute<unknown>],

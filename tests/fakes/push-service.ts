@@ -13,6 +13,7 @@ import https from 'node:https'
 import os from 'node:os'
 import path from 'node:path'
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { Agent } from 'undici'
 
 export type FakeSubscription = {
   id: string
@@ -47,8 +48,10 @@ export type FakePushService = {
   origin: string
   /** PEM of the self-signed certificate (subjectAltName IP:127.0.0.1) */
   ca: string
-  /** an HTTPS agent trusting only that certificate */
+  /** an HTTPS agent trusting only that certificate (node:https clients, the web-push package) */
   agent: https.Agent
+  /** an undici dispatcher trusting only that certificate (WebPushAdapter's `dispatcher`) */
+  dispatcher: Agent
   createSubscription(): FakeSubscription
   received: ReceivedPush[]
   /** requests refused (faults, bad VAPID, bad body) with the reason */
@@ -125,11 +128,13 @@ export async function startFakePushService(options: FakePushServiceOptions = {})
   if (!address || typeof address === 'string') throw new Error('fake push service: no address')
   const origin = `https://127.0.0.1:${address.port}`
   const agent = new https.Agent({ ca: cert, keepAlive: true, maxSockets: 64 })
+  const dispatcher = new Agent({ connect: { ca: cert }, connections: 64 })
 
   const service: FakePushService = {
     origin,
     ca: cert,
     agent,
+    dispatcher,
     received: [],
     delivered: [],
     refused: [],
@@ -171,6 +176,7 @@ export async function startFakePushService(options: FakePushServiceOptions = {})
       for (const timer of late) clearTimeout(timer)
       for (const response of hanging) response.socket?.destroy()
       agent.destroy()
+      await dispatcher.destroy()
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
     },

@@ -38,7 +38,7 @@ describeEachBackend('sargs worker', (backend) => {
     const alert = await composeAlert(prisma, territory)
     const id = await issue(prisma, alert)
     const lines: string[] = []
-    const code = await runWorker({ drain: true, prisma, vapidSubject: 'mailto:cp@jelgava.lv', pushServiceHosts: ['127.0.0.1'], stopSignal: new Promise(() => {}), print: (l) => lines.push(l), agent: push.agent })
+    const code = await runWorker({ drain: true, prisma, vapidSubject: 'mailto:cp@jelgava.lv', pushServiceHosts: ['127.0.0.1'], stopSignal: new Promise(() => {}), print: (l) => lines.push(l), pushDispatcher: push.dispatcher })
     expect(code).toBe(0)
     expect(lines.at(-1)).toMatch(/nothing left to send/)
     const result = await check(prisma, push, { id, identifier: alert.identifier })
@@ -57,7 +57,7 @@ describeEachBackend('sargs worker', (backend) => {
     let stop!: (signal: string) => void
     const lines: string[] = []
     const running = runWorker({
-      drain: false, prisma, vapidSubject: 'mailto:cp@jelgava.lv', pushServiceHosts: ['127.0.0.1'], agent: push.agent, print: (l) => lines.push(l),
+      drain: false, prisma, vapidSubject: 'mailto:cp@jelgava.lv', pushServiceHosts: ['127.0.0.1'], pushDispatcher: push.dispatcher, print: (l) => lines.push(l),
       stopSignal: new Promise((resolve) => (stop = resolve)), tuning: { pollMs: 20 },
     })
     const alert = await composeAlert(prisma, territory)

@@ -7,7 +7,7 @@
 // back, then it exits 0 (reliability row 5).
 // --drain: work until nothing is left to fan out or send, then exit (after an outage, or on the
 // embedded database while the app is stopped: the app cannot start while the worker holds it).
-import type https from 'node:https'
+import type { Dispatcher } from 'undici'
 import type { PrismaClient } from '#generated/prisma/client.ts'
 import { buildDispatcher } from '#notify/dispatch/build-dispatcher.ts'
 import type { SmsConfig } from '#notify/channels/sms/sms-providers.ts'
@@ -48,8 +48,8 @@ export type RunWorkerOptions = WorkerOptions & {
   stopSignal: Promise<string>
   print?: (line: string) => void
   tuning?: Omit<Partial<DispatcherOptions>, 'prisma' | 'routes' | 'exerciseSink'>
-  /** HTTPS agent for the push services (tests: one that trusts the fake push service) */
-  agent?: https.Agent
+  /** undici dispatcher for the push services (tests: one that trusts the fake push service) */
+  pushDispatcher?: Dispatcher
   /** how long --drain may take before it gives up (default one hour) */
   drainTimeoutMs?: number
 }
@@ -58,7 +58,7 @@ export type RunWorkerOptions = WorkerOptions & {
 export async function runWorker(options: RunWorkerOptions): Promise<number> {
   const print = options.print ?? console.log
   const mqtt = workerMqtt(options.mqtt, print)
-  const dispatcher = await buildDispatcher({ prisma: options.prisma, vapidSubject: options.vapidSubject, pushServiceHosts: options.pushServiceHosts, sms: options.sms, publicUrl: options.publicUrl, ...(options.secretsKey ? { secretsKey: options.secretsKey } : {}), ...(mqtt ? { mqtt: mqtt.adapter } : {}), tuning: options.tuning, agent: options.agent })
+  const dispatcher = await buildDispatcher({ prisma: options.prisma, vapidSubject: options.vapidSubject, pushServiceHosts: options.pushServiceHosts, sms: options.sms, publicUrl: options.publicUrl, ...(options.secretsKey ? { secretsKey: options.secretsKey } : {}), ...(mqtt ? { mqtt: mqtt.adapter } : {}), tuning: options.tuning, pushDispatcher: options.pushDispatcher })
   try {
     return await runDispatcher(dispatcher, options, print)
   } finally {
