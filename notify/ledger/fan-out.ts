@@ -1,8 +1,12 @@
 // Fan-out: turn an issued alert into Delivery rows, one batch of candidate subscriptions at a time,
-// so the first messages go out long before the last rows exist. Set-based: one INSERT … SELECT …
-// ON CONFLICT DO NOTHING per batch (the unique alert × channel × recipient makes a repeated batch
-// harmless, and gives one message per address per alert). The alert row is locked FOR UPDATE SKIP
-// LOCKED while a worker fans it out, so two workers never work on the same alert at once.
+// so the first messages go out long before the last rows exist. Set-based: one INSERT … SELECT per
+// batch. The unique alert × channel × recipient gives one message per address per alert. An area
+// batch is inserted without ON CONFLICT (decision 026: the selection emits each subscription once,
+// and ON CONFLICT's speculative insertion cost a third of the insert); should a row exist already
+// (a subscription that moved its place past the cursor mid fan-out, a cursor of an older format),
+// the unique index refuses the batch, its transaction rolls back and the batch is done again with
+// ON CONFLICT DO NOTHING. The alert row is locked FOR UPDATE SKIP LOCKED while a worker fans it
+// out, so two workers never work on the same alert at once.
 import type { MultiPolygon, Polygon } from 'geojson'
 import type { PrismaClient } from '#generated/prisma/client.ts'
 import type { AlertSeverity } from '#generated/prisma/enums.ts'
@@ -70,6 +74,24 @@ export type FanOutOptions = {
 
 /** Fan out one batch of the oldest alert whose fan-out is not done; null when there is none. */
 export async function fanOutBatch(prisma: PrismaClient, options: FanOutOptions = {}): Promise<FanOutResult | null> {
+  try {
+    return await fanOutBatchOnce(prisma, options, false)
+  } catch (error) {
+    // a recipient of the batch has its row already: the batch rolled back; again, skipping those
+    if (!isUniqueViolation(error)) throw error
+    return fanOutBatchOnce(prisma, options, true)
+  }
+}
+
+/** A unique violation raised by PostgreSQL (23505) under a raw query, on either driver adapter. */
+export function isUniqueViolation(error: unknown): boolean {
+  const meta = (error as { meta?: { driverAdapterError?: { cause?: { originalCode?: string; code?: string } } } } | null)?.meta
+  const cause = meta?.driverAdapterError?.cause
+  return cause?.originalCode === '23505' || cause?.code === '23505'
+}
+
+async function fanOutBatchOnce(prisma: PrismaClient, options: FanOutOptions, onConflict: boolean): Promise<FanOutResult | null> {
+  const skipExisting = onConflict ? 'ON CONFLICT ("alertId", "channel", "recipientKey") DO NOTHING' : ''
   const batchSize = options.batchSize ?? 2000
   const claim = options.claim
   const phase = claim
@@ -125,7 +147,7 @@ export async function fanOutBatch(prisma: PrismaClient, options: FanOutOptions =
                   CASE WHEN paused."on" THEN NULL ELSE now() + ($5::int * interval '1 millisecond') END,
                   CASE WHEN paused."on" THEN 0 ELSE 1 END
              FROM json_array_elements_text($3::json) WITH ORDINALITY AS x(r, n) CROSS JOIN paused
-           ON CONFLICT ("alertId", "channel", "recipientKey") DO NOTHING
+           ${skipExisting}
            RETURNING "id", "recipientKey", "leaseToken"),
          -- one open lease per send-sized batch (decision 024)
          leases AS (
@@ -155,7 +177,7 @@ export async function fanOutBatch(prisma: PrismaClient, options: FanOutOptions =
         `INSERT INTO "Delivery" ("alertId", "channel", "recipientKey", "idempotencyKey", "nextAttemptAt", "createdAt", "updatedAt")
          SELECT $1, $2, r, $1 || ':' || $2 || ':' || r, now(), now(), now()
            FROM json_array_elements_text($3::json) AS r
-         ON CONFLICT ("alertId", "channel", "recipientKey") DO NOTHING`,
+         ${skipExisting}`,
         alert.id,
         channel,
         JSON.stringify(recipients),

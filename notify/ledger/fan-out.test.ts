@@ -1,0 +1,83 @@
+// The area fan-out inserts each batch without ON CONFLICT (decision 026). A row that exists
+// already makes the unique index refuse the batch; the batch rolls back and is done again with ON
+// CONFLICT DO NOTHING, so the fan-out goes on and each address still gets one delivery. On PGlite
+// and PostgreSQL (the two driver adapters report a unique violation each their own way).
+import { randomUUID } from 'node:crypto'
+import { expect, it } from 'vitest'
+import type { PrismaClient } from '#generated/prisma/client.ts'
+import { bounds, composeAlert, demoTerritory, issue } from '#notify/dispatch/fixtures/engine-support.ts'
+import { describeEachBackend, useTestDatabase } from '#tests/db.ts'
+import { fanOutBatch, isUniqueViolation, type FanOutOptions } from './fan-out.ts'
+
+// [lng, lat] inside the compose square: the lowest grid cell of it, and the highest
+const LOW: [number, number] = [23.712, 56.647]
+const HIGH: [number, number] = [23.725, 56.652]
+
+async function subscriber(prisma: PrismaClient, place: [number, number]): Promise<string> {
+  const row = await prisma.pushSubscription.create({
+    data: { endpoint: `https://push.example.net/send/${randomUUID()}`, p256dh: 'k', auth: 'a', languages: ['lv'], places: [place], ...bounds([place]) },
+  })
+  return row.id
+}
+
+describeEachBackend('area fan-out without ON CONFLICT', (backend) => {
+  const db = useTestDatabase(backend, 'reset')
+
+  it('recognises a unique violation of a raw statement on this driver adapter', async () => {
+    const prisma = db().prisma
+    const territory = await demoTerritory(prisma)
+    const alertId = await issue(prisma, await composeAlert(prisma, territory), ['phone'])
+    const insert = () => prisma.$executeRawUnsafe(
+      `INSERT INTO "Delivery" ("alertId", "channel", "recipientKey", "idempotencyKey") VALUES ($1, 'phone', 'x', $1 || ':phone:x')`, alertId)
+    await insert()
+    const error = await insert().then(() => undefined, (e: unknown) => e)
+    expect(isUniqueViolation(error)).toBe(true)
+    expect(isUniqueViolation(new Error('duplicate key'))).toBe(false)
+    expect(isUniqueViolation(await prisma.$executeRawUnsafe('SELECT 1/0').then(() => undefined, (e: unknown) => e))).toBe(false)
+  })
+
+  for (const mode of ['insert', 'claim'] as const) {
+    it(`a subscriber who moves ahead of the cursor mid fan-out gets one delivery; the refused batch is done again (${mode})`, async () => {
+      const prisma = db().prisma
+      const territory = await demoTerritory(prisma)
+      const low = [await subscriber(prisma, LOW), await subscriber(prisma, LOW)].sort()
+      const high = await subscriber(prisma, HIGH)
+      const alertId = await issue(prisma, await composeAlert(prisma, territory), ['webpush'])
+      // a lease token of its own for every call, as the dispatcher's channel loop does
+      const options = (): FanOutOptions => ({
+        batchSize: 1,
+        ...(mode === 'claim' ? { claim: { channel: 'webpush', token: `t-${randomUUID()}`, leaseMs: 60_000, batch: 10 } } : {}),
+      })
+
+      // places come in (cell, subscription) order: the first batch is the first low subscriber
+      const first = await fanOutBatch(prisma, options())
+      expect(first).toMatchObject({ alertId, inserted: 1, done: false })
+      // … who now moves to the highest cell, where the selection will find them again
+      await prisma.pushSubscription.update({ where: { id: low[0] }, data: { places: [HIGH], ...bounds([HIGH]) } })
+
+      const results = []
+      for (let i = 0; i < 10; i++) {
+        const next = await fanOutBatch(prisma, options())
+        if (!next) break
+        results.push(next)
+      }
+      expect(results.at(-1)).toMatchObject({ done: true })
+      // every batch after the first found one candidate; the moved subscriber's batch inserted nothing
+      expect(results.map((r) => r.inserted).reduce((a, b) => a + b, 0)).toBe(2)
+      expect(results.some((r) => r.candidates === 1 && r.inserted === 0)).toBe(true)
+
+      const rows = await prisma.delivery.findMany({ where: { alertId }, select: { recipientKey: true, status: true, leaseToken: true } })
+      expect(rows.map((r) => r.recipientKey).sort()).toEqual([...low, high].sort())
+      if (mode === 'claim') {
+        // claimed rows are SENDING under a lease each; the redone batch claimed none and left no lease
+        const claimed = results.flatMap((r) => r.claimed ?? []).flatMap((c) => c.deliveries.map((d) => d.recipientKey))
+        expect(claimed.sort()).toEqual([low[1], high].sort())
+        expect(rows.every((r) => r.status === 'SENDING' && r.leaseToken)).toBe(true)
+        const leases = await prisma.deliveryLease.findMany({ select: { token: true } })
+        expect(leases.map((l) => l.token).sort()).toEqual([...new Set(rows.map((r) => r.leaseToken!))].sort())
+      } else {
+        expect(rows.every((r) => r.status === 'PENDING')).toBe(true)
+      }
+    })
+  }
+})
