@@ -246,6 +246,49 @@ describeEachBackend('SMS channel', (backend) => {
     }
   })
 
+  it('an alert on web push and SMS: the SMS goes out while web push is still being fanned out (decision 027)', async () => {
+    const prisma = await setup()
+    const push = await startFakePushService()
+    try {
+      await smsSubscriber(prisma, '+37120000043', [INSIDE], ['lv'])
+      for (let i = 0; i < 8; i++) await subscribe(prisma, push, { places: [INSIDE] })
+      // a slow push service: the web push fan-out, paced by its sends, takes four batches of 2
+      push.latency(250)
+      const alertId = await issue(prisma, await composeAlert(prisma, territory), ['webpush', 'sms'])
+      const webPush = webPushRoute(new WebPushAdapter({ vapid: { subject: 'mailto:t@example.lv', ...generateVapidKeys() }, dispatcher: push.dispatcher })) as ChannelRoute<unknown>
+      const sms = smsRoute({ adapter: primaryOnly(), baseUrl: BASE }) as ChannelRoute<unknown>
+      // where the web push fan-out stood when the SMS result was written
+      let webPushWhenSmsSent: unknown = 'not sent'
+      const d = new Dispatcher({
+        prisma,
+        routes: [webPush, sms],
+        exerciseSink: new ExerciseSink(),
+        batchSize: 2,
+        fanOutBatchSize: 2,
+        sendTimeoutMs: 5000,
+        supersessionCheckMs: 0,
+        hooks: {
+          beforeComplete: async ({ deliveries }) => {
+            if (deliveries[0]?.channel !== 'sms') return
+            const row = await prisma.alert.findUniqueOrThrow({ where: { id: alertId }, select: { fanoutCursors: true } })
+            webPushWhenSmsSent = (row.fanoutCursors as Record<string, unknown> | null)?.webpush ?? null
+          },
+        },
+      })
+      await d.drain({ timeoutMs: 30_000, idleMs: 50 })
+      // the SMS went out while web push's area phase was not done (a cursor, not true)
+      expect(webPushWhenSmsSent).not.toBe(true)
+      expect(webPushWhenSmsSent).not.toBe('not sent')
+      expect(primary.received.filter((m) => m.to === '+37120000043')).toHaveLength(1)
+      expect(push.received.filter((r) => r.subscriptionId)).toHaveLength(8)
+      const alert = await prisma.alert.findUniqueOrThrow({ where: { id: alertId }, select: { fanoutCursors: true, fanoutDoneAt: true } })
+      expect(alert).toMatchObject({ fanoutCursors: { webpush: true, sms: true }, fanoutDoneAt: expect.any(Date) })
+      expect(await prisma.delivery.count({ where: { alertId, status: 'SENT' } })).toBe(9)
+    } finally {
+      await push.close()
+    }
+  })
+
   it('running (start()), each channel has its own loop: while an SMS send hangs, a web push alert issued meanwhile goes out at once (row 17)', async () => {
     const prisma = await setup()
     const push = await startFakePushService()

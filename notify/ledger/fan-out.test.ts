@@ -2,12 +2,15 @@
 // already makes the unique index refuse the batch; the batch rolls back and is done again with ON
 // CONFLICT DO NOTHING, so the fan-out goes on and each address still gets one delivery. On PGlite
 // and PostgreSQL (the two driver adapters report a unique violation each their own way).
+// Each area channel keeps a cursor of its own (decision 027); the migration that introduced them
+// keeps an alert in the middle of its fan-out where it was.
 import { randomUUID } from 'node:crypto'
+import fs from 'node:fs'
 import { expect, it } from 'vitest'
 import type { PrismaClient } from '#generated/prisma/client.ts'
 import { bounds, composeAlert, demoTerritory, issue } from '#notify/dispatch/fixtures/engine-support.ts'
 import { describeEachBackend, useTestDatabase } from '#tests/db.ts'
-import { fanOutBatch, isUniqueViolation, type FanOutOptions } from './fan-out.ts'
+import { fanOutBatch, isUniqueViolation, pendingAreaChannels, type FanOutOptions } from './fan-out.ts'
 
 // [lng, lat] inside the compose square: the lowest grid cell of it, and the highest
 const LOW: [number, number] = [23.712, 56.647]
@@ -20,7 +23,7 @@ async function subscriber(prisma: PrismaClient, place: [number, number]): Promis
   return row.id
 }
 
-describeEachBackend('area fan-out without ON CONFLICT', (backend) => {
+describeEachBackend('area fan-out', (backend) => {
   const db = useTestDatabase(backend, 'reset')
 
   it('recognises a unique violation of a raw statement on this driver adapter', async () => {
@@ -80,4 +83,37 @@ describeEachBackend('area fan-out without ON CONFLICT', (backend) => {
       }
     })
   }
+
+  it('the migration to per-channel cursors keeps an alert in the middle of its fan-out where it was (decision 027)', async () => {
+    const prisma = db().prisma
+    const territory = await demoTerritory(prisma)
+    // the statement of the migration that converts "channel|cursor", run on the column it read
+    const migration = fs.readFileSync(new URL('../../prisma/migrations/20261205130914_area_fan_out_per_channel/migration.sql', import.meta.url), 'utf8')
+    const convert = /UPDATE "Alert"[\s\S]*?;/.exec(migration)![0]
+    await prisma.$executeRawUnsafe(`ALTER TABLE "Alert" ADD COLUMN "fanoutCursor" TEXT`)
+    try {
+      const legacy: Record<string, string | null> = {
+        'webpush|14664:0:abc': 'a1', 'webpush|': 'a2', 'sms|14665:1:def': 'a3', 'sms|': 'a4', '14664:0:old': 'a5',
+      }
+      const ids: Record<string, string> = {}
+      for (const cursor of Object.keys(legacy)) {
+        const id = await issue(prisma, await composeAlert(prisma, territory, { headline: cursor }), ['webpush', 'sms'])
+        await prisma.$executeRawUnsafe(`UPDATE "Alert" SET "fanoutCursor" = $2 WHERE "id" = $1`, id, cursor)
+        ids[cursor] = id
+      }
+      await prisma.$executeRawUnsafe(convert)
+      const rows = await prisma.alert.findMany({ where: { id: { in: Object.values(ids) } }, select: { id: true, fanoutCursors: true } })
+      const by = new Map(rows.map((r) => [r.id, r.fanoutCursors]))
+      expect(by.get(ids['webpush|14664:0:abc'])).toEqual({ webpush: '14664:0:abc' })
+      expect(by.get(ids['webpush|'])).toEqual({ webpush: null })
+      expect(by.get(ids['sms|14665:1:def'])).toEqual({ webpush: true, sms: '14665:1:def' })
+      expect(by.get(ids['sms|'])).toEqual({ webpush: true, sms: null })
+      expect(by.get(ids['14664:0:old'])).toEqual({ webpush: '14664:0:old' })
+      // and the fan-out reads them so: SMS only is left where web push was done
+      expect(pendingAreaChannels(by.get(ids['sms|']) as never, ['webpush', 'sms'])).toEqual(['sms'])
+      expect(pendingAreaChannels(by.get(ids['webpush|']) as never, ['webpush', 'sms'])).toEqual(['webpush', 'sms'])
+    } finally {
+      await prisma.$executeRawUnsafe(`ALTER TABLE "Alert" DROP COLUMN "fanoutCursor"`)
+    }
+  })
 })

@@ -23,17 +23,16 @@ export const SMS_CHANNEL = 'sms'
 const AREA_CHANNELS = Object.keys(areaIndexes) as AreaIndex[]
 
 /**
- * Where the fan-out of an alert stands: the area channel being selected and its index cursor,
- * stored as "channel|cursor" in Alert.fanoutCursor (a cursor without "channel|" is the web push
- * cursor of an alert fanned out before SMS existed).
+ * Where the fan-out of an alert stands, per area channel (decision 027): Alert.fanoutCursors maps
+ * a channel to the keyset cursor of its place index (null: started at the top) or to true (its
+ * area phase is done); a channel not named has not started. Each area channel goes on its own, so
+ * SMS does not wait for the whole web push selection.
  */
-export function parseFanOutCursor(stored: string | null, channels: readonly AreaIndex[]): { channel: AreaIndex; cursor: string | null } {
-  const bar = stored?.indexOf('|') ?? -1
-  if (stored && bar > 0) {
-    const channel = stored.slice(0, bar) as AreaIndex
-    if (channels.includes(channel)) return { channel, cursor: stored.slice(bar + 1) || null }
-  }
-  return { channel: channels[0], cursor: stored && bar < 0 && channels[0] === WEB_PUSH_CHANNEL ? stored : null }
+export type FanOutCursors = Partial<Record<AreaIndex, string | null | true>>
+
+/** The area channels of an alert whose area phase is not done, in AREA_CHANNELS order. */
+export function pendingAreaChannels(cursors: FanOutCursors | null, channels: readonly string[]): AreaIndex[] {
+  return AREA_CHANNELS.filter((c) => channels.includes(c) && cursors?.[c] !== true)
 }
 
 export type FanOutResult = {
@@ -46,23 +45,16 @@ export type FanOutResult = {
   claimed?: { token: string; deliveries: ClaimedDelivery[] }[]
 }
 
-/**
- * SQL expression on an "Alert" row aliased `a`: the area channel its fan-out is selecting now (the
- * "channel|" of fanoutCursor, else its first area channel, as parseFanOutCursor reads it); NULL
- * when it has no area phase to do (superseded, a Cancel, named recipients, no area channel).
- */
-const FAN_OUT_PHASE_SQL = `(CASE
-    WHEN a."supersededAt" IS NOT NULL OR a."msgType" = 'Cancel' OR cardinality(a."recipientKeys") > 0 THEN NULL
-    WHEN position('|' in COALESCE(a."fanoutCursor", '')) > 1 AND split_part(a."fanoutCursor", '|', 1) = ANY(a."channels")
-         AND split_part(a."fanoutCursor", '|', 1) IN (${AREA_CHANNELS.map((c) => `'${c}'`).join(', ')})
-      THEN split_part(a."fanoutCursor", '|', 1)
-    ${AREA_CHANNELS.map((c) => `WHEN '${c}' = ANY(a."channels") THEN '${c}'`).join('\n    ')}
-  END)`
+/** SQL on an "Alert" row aliased `a`: it has area phases (not superseded, not a Cancel, no named recipients) */
+const HAS_AREA_PHASES_SQL = `(a."supersededAt" IS NULL AND a."msgType" <> 'Cancel' AND cardinality(a."recipientKeys") = 0)`
+/** SQL: area channel `c` (a text expression) of the alert `a` is chosen and its area phase not done */
+const areaPendingSql = (c: string) => `(${c} = ANY(a."channels") AND (a."fanoutCursors" -> ${c}) IS DISTINCT FROM 'true'::jsonb)`
+const AREA_CHANNELS_SQL = `ARRAY[${AREA_CHANNELS.map((c) => `'${c}'`).join(', ')}]::text[]`
 
 export type FanOutOptions = {
   batchSize?: number
   /**
-   * Claim what is fanned out (decision 023): only an alert whose area phase is this channel, and
+   * Claim what is fanned out (decision 023): only an alert with this channel's area phase to do, and
    * its rows are inserted SENDING (attempt 1) in batches of `batch`, each under a lease token of
    * its own, for the caller to send next — no separate claim. While the channel is paused
    * (Retry-After) they are inserted PENDING instead.
@@ -94,10 +86,17 @@ async function fanOutBatchOnce(prisma: PrismaClient, options: FanOutOptions, onC
   const skipExisting = onConflict ? 'ON CONFLICT ("alertId", "channel", "recipientKey") DO NOTHING' : ''
   const batchSize = options.batchSize ?? 2000
   const claim = options.claim
+  // claim: an alert with this channel's area phase to do; skipPhases: an alert with something to
+  // do besides those channels' area phases (another area channel, or what comes after them)
   const phase = claim
-    ? { sql: `AND ${FAN_OUT_PHASE_SQL} = $1::text`, param: claim.channel }
+    ? { sql: `AND ${HAS_AREA_PHASES_SQL} AND ${areaPendingSql('$1::text')}`, param: claim.channel }
     : options.skipPhases?.length
-      ? { sql: `AND (${FAN_OUT_PHASE_SQL} IS NULL OR ${FAN_OUT_PHASE_SQL} <> ALL($1::text[]))`, param: [...options.skipPhases] }
+      ? {
+          sql: `AND (NOT ${HAS_AREA_PHASES_SQL}
+                 OR EXISTS (SELECT 1 FROM unnest(${AREA_CHANNELS_SQL}) c WHERE ${areaPendingSql('c')} AND c <> ALL($1::text[]))
+                 OR NOT EXISTS (SELECT 1 FROM unnest(${AREA_CHANNELS_SQL}) c WHERE ${areaPendingSql('c')}))`,
+          param: [...options.skipPhases],
+        }
       : undefined
   // an alert whose fan-out is not done; an Update/Cancel waits (passed over) while what it refers
   // to still has sends in flight
@@ -108,8 +107,8 @@ async function fanOutBatchOnce(prisma: PrismaClient, options: FanOutOptions, onC
   const waiting = await prisma.$queryRawUnsafe<unknown[]>(`SELECT 1 ${waitingSql} LIMIT 1`, ...params)
   if (waiting.length === 0) return null
   return prisma.$transaction(async (tx) => {
-    const alerts = await tx.$queryRawUnsafe<({ area: Polygon | MultiPolygon; severity: AlertSeverity; fanoutCursor: string | null; supersededAt: Date | null; recipientKeys: string[] } & ReferencingAlert)[]>(
-      `SELECT "id", "area", "severity", "fanoutCursor", "msgType", "channels", "referencedAlertIds", "supersededAt", "recipientKeys"
+    const alerts = await tx.$queryRawUnsafe<({ area: Polygon | MultiPolygon; severity: AlertSeverity; fanoutCursors: FanOutCursors | null; supersededAt: Date | null; recipientKeys: string[] } & ReferencingAlert)[]>(
+      `SELECT "id", "area", "severity", "fanoutCursors", "msgType", "channels", "referencedAlertIds", "supersededAt", "recipientKeys"
         ${waitingSql} ORDER BY "createdAt", "id" LIMIT 1 FOR UPDATE OF a SKIP LOCKED`,
       ...params,
     )
@@ -126,8 +125,19 @@ async function fanOutBatchOnce(prisma: PrismaClient, options: FanOutOptions, onC
       return fanOutReferencesOnly(tx, alert)
     }
     // the spatial index of the channel (notify/targeting): recipients in the area, once per
-    // address, in batches; web push first, then SMS
-    const { channel, cursor } = parseFanOutCursor(alert.fanoutCursor, areaChannels)
+    // address, in batches. Each area channel on its own (decision 027): a claiming caller its own
+    // channel, the fan-out loop the first one not left to the channels' own loops
+    const cursors: FanOutCursors = alert.fanoutCursors ?? {}
+    const pending = pendingAreaChannels(cursors, areaChannels)
+    const channel = claim ? (claim.channel as AreaIndex) : pending.find((c) => !options.skipPhases?.includes(c))
+    if (channel !== undefined && !pending.includes(channel)) return null // the look and the lock disagree: nothing to do
+    if (channel === undefined && pending.length > 0) return null
+    if (channel === undefined) {
+      // every area phase is done: the groups and accounts, then who the alerts it refers to reached
+      return finishFanOut(tx, alert)
+    }
+    const stored = cursors[channel]
+    const cursor = typeof stored === 'string' ? stored : null
     const selected = await selectAreaRecipientsBatch(tx, { index: channel, area: alert.area as AlertAreaGeometry, severity: alert.severity, after: cursor, batchSize })
     const recipients = selected.recipients
     let inserted = 0
@@ -183,28 +193,39 @@ async function fanOutBatchOnce(prisma: PrismaClient, options: FanOutOptions, onC
         JSON.stringify(recipients),
       )
     }
+    // the channel's cursor, or true when its selection is done; the last area channel to finish
+    // does what comes after, in the same transaction
     let done = false
-    let nextCursor = `${channel}|${selected.cursor ?? ''}`
-    if (selected.done) {
-      const next = areaChannels[areaChannels.indexOf(channel) + 1]
-      if (next) {
-        nextCursor = `${next}|`
-      } else {
-        await fanOutGroupsAndAccounts(tx, alert.id)
-        // an Update also reaches everyone the alerts it refers to reached (decision 008)
-        const reached = await fanOutReferences(tx, alert)
-        inserted += reached.inserted
-        done = reached.ready
-      }
+    if (selected.done && pending.length === 1) {
+      const finished = await afterAreaPhases(tx, alert)
+      inserted += finished.inserted
+      done = finished.ready
     }
     await tx.$executeRawUnsafe(
-      `UPDATE "Alert" SET "fanoutCursor" = $2, "fanoutDoneAt" = CASE WHEN $3::boolean THEN now() END WHERE "id" = $1`,
+      `UPDATE "Alert" SET "fanoutCursors" = jsonb_set(COALESCE("fanoutCursors", '{}'::jsonb), ARRAY[$2::text], $3::jsonb),
+                          "fanoutDoneAt" = CASE WHEN $4::boolean THEN now() END
+        WHERE "id" = $1`,
       alert.id,
-      nextCursor,
+      channel,
+      JSON.stringify(selected.done ? true : (selected.cursor ?? null)),
       done,
     )
     return { alertId: alert.id, candidates: selected.candidates, inserted, done, ...(claimed ? { claimed } : {}) }
   })
+}
+
+/** After the area phases: the groups and accounts, then (an Update) who the alerts it refers to reached. */
+async function afterAreaPhases(tx: Db, alert: ReferencingAlert): Promise<{ inserted: number; ready: boolean }> {
+  await fanOutGroupsAndAccounts(tx, alert.id)
+  // an Update also reaches everyone the alerts it refers to reached (decision 008)
+  return fanOutReferences(tx, alert)
+}
+
+/** Every area phase was done before, what follows was not ready then (an Update waiting): again. */
+async function finishFanOut(tx: Db, alert: ReferencingAlert): Promise<FanOutResult> {
+  const { inserted, ready } = await afterAreaPhases(tx, alert)
+  if (ready) await tx.$executeRawUnsafe(`UPDATE "Alert" SET "fanoutDoneAt" = now() WHERE "id" = $1`, alert.id)
+  return { alertId: alert.id, candidates: 0, inserted, done: ready }
 }
 
 async function fanOutNamedRecipients(tx: Db, alert: { id: string; channels: string[]; recipientKeys: string[] }): Promise<FanOutResult> {
