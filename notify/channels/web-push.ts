@@ -62,9 +62,12 @@ export class WebPushAdapter implements ChannelAdapter<WebPushMessage> {
     this.dispatcher = options.dispatcher ?? defaultPushDispatcher()
   }
 
-  /** The Authorization header for a push-service origin, signed at most once an hour. */
+  /** The Authorization header for an endpoint's push-service origin, signed at most once an hour. */
   authorization(endpoint: string): string {
-    const origin = this.originOf(endpoint)
+    return this.authorizationFor(this.originOf(splitEndpoint(endpoint).prefix, endpoint))
+  }
+
+  private authorizationFor(origin: string): string {
     const now = this.now()
     const cached = this.tokens.get(origin)
     if (cached && now - cached.signedAt < TOKEN_REUSE_MS) return cached.header
@@ -78,9 +81,7 @@ export class WebPushAdapter implements ChannelAdapter<WebPushMessage> {
 
   // the origin of an endpoint, parsed once per scheme://authority prefix (not once per message)
   private readonly origins = new Map<string, string>()
-  private originOf(endpoint: string): string {
-    const slash = endpoint.indexOf('/', endpoint.indexOf('//') + 2)
-    const prefix = slash < 0 ? endpoint : endpoint.slice(0, slash)
+  private originOf(prefix: string, endpoint: string): string {
     let origin = this.origins.get(prefix)
     if (origin === undefined) {
       origin = new URL(endpoint).origin
@@ -92,11 +93,9 @@ export class WebPushAdapter implements ChannelAdapter<WebPushMessage> {
 
   // whether an endpoint's push service is on the list, decided once per scheme://authority prefix
   private readonly allowed = new Map<string, boolean>()
-  private allowedService(endpoint: string): boolean {
+  private allowedService(prefix: string, endpoint: string): boolean {
     const hosts = this.options.pushServiceHosts
     if (!hosts) return true
-    const slash = endpoint.indexOf('/', endpoint.indexOf('//') + 2)
-    const prefix = slash < 0 ? endpoint : endpoint.slice(0, slash)
     let ok = this.allowed.get(prefix)
     if (ok === undefined) {
       ok = isAllowedPushEndpoint(endpoint, hosts)
@@ -107,11 +106,13 @@ export class WebPushAdapter implements ChannelAdapter<WebPushMessage> {
   }
 
   async send(message: WebPushMessage, ctx: SendContext): Promise<SendResult> {
-    if (!this.allowedService(message.subscription.endpoint)) {
+    const endpoint = message.subscription.endpoint
+    const { prefix, path } = splitEndpoint(endpoint)
+    if (!this.allowedService(prefix, endpoint)) {
       // never a request to a host that is not a known push service (server-side request forgery)
       return { kind: 'permanent', deadAddress: true, reason: 'push service not allowed (PUSH_SERVICE_HOSTS)' }
     }
-    if (!message.subscription.endpoint.startsWith('https://')) {
+    if (!endpoint.startsWith('https://')) {
       // RFC 8030 push services are https only; over plain http the VAPID token and the payload's
       // metadata would travel in the clear. Such a subscription can never work.
       return { kind: 'permanent', deadAddress: true, reason: 'invalid subscription: endpoint is not https' }
@@ -124,6 +125,7 @@ export class WebPushAdapter implements ChannelAdapter<WebPushMessage> {
       return { kind: 'permanent', deadAddress: false, reason: 'topic: at most 32 base64url characters' }
     }
     let body: Buffer
+    let origin: string
     let authorization: string
     try {
       // RFC 8291 aes128gcm with web-push's encryption (it checks the keys; a new ECDH key pair and
@@ -131,7 +133,8 @@ export class WebPushAdapter implements ChannelAdapter<WebPushMessage> {
       // re-validates its options and re-parses the endpoint for every message.
       const { p256dh, auth } = message.subscription.keys
       body = webpush.encrypt(p256dh, auth, message.payload, 'aes128gcm').cipherText
-      authorization = this.authorization(message.subscription.endpoint)
+      origin = this.originOf(prefix, endpoint)
+      authorization = this.authorizationFor(origin)
     } catch (error) {
       // a malformed subscription (bad keys, bad endpoint): nothing will ever make it work
       return { kind: 'permanent', deadAddress: true, reason: `invalid subscription: ${errorText(error)}` }
@@ -144,17 +147,16 @@ export class WebPushAdapter implements ChannelAdapter<WebPushMessage> {
       urgency: message.urgency,
     }
     if (message.topic) headers.topic = message.topic
-    const endpoint = message.subscription.endpoint
-    return post(this.dispatcher, this.originOf(endpoint), pathOf(endpoint), headers, body, ctx.timeoutMs)
+    return post(this.dispatcher, origin, path, headers, body, ctx.timeoutMs)
   }
 }
 
 const TOPIC = /^[A-Za-z0-9_-]{1,32}$/
 
-/** the path (and query) of an endpoint: what follows its scheme://authority */
-function pathOf(endpoint: string): string {
+/** An endpoint's scheme://authority (the key of the per-service caches) and what follows it (the path and query). */
+function splitEndpoint(endpoint: string): { prefix: string; path: string } {
   const slash = endpoint.indexOf('/', endpoint.indexOf('//') + 2)
-  return slash < 0 ? '/' : endpoint.slice(slash)
+  return slash < 0 ? { prefix: endpoint, path: '/' } : { prefix: endpoint.slice(0, slash), path: endpoint.slice(slash) }
 }
 
 /** connections per push-service origin (FCM, Mozilla, Apple …): the sends in flight per service */
@@ -165,7 +167,7 @@ const MAX_ERROR_BODY = 4096
 let sharedDispatcher: Dispatcher | undefined
 /** One keep-alive pool per push-service origin for the whole process (the adapters share it). */
 function defaultPushDispatcher(): Dispatcher {
-  sharedDispatcher ??= new Agent({ connections: PUSH_CONNECTIONS, keepAliveTimeout: 30_000 })
+  sharedDispatcher ??= pushDispatcher()
   return sharedDispatcher
 }
 

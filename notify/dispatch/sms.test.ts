@@ -22,7 +22,7 @@ import { fanOutBatch } from '#notify/ledger/fan-out.ts'
 import { Dispatcher, type ChannelRoute } from './dispatcher.ts'
 import { ExerciseSink } from './exercise-sink.ts'
 import { generateVapidKeys, WebPushAdapter } from '#notify/channels/web-push.ts'
-import { startFakePushService } from '#tests/fakes/push-service.ts'
+import { startFakePushService, type FakePushService } from '#tests/fakes/push-service.ts'
 import { composeAlert, demoTerritory, INSIDE, issue, OUTSIDE, subscribe, type Territory } from './fixtures/engine-support.ts'
 import { webPushRoute } from './web-push-route.ts'
 import { renderSms } from './render-sms.ts'
@@ -104,6 +104,11 @@ describeEachBackend('SMS channel', (backend) => {
   }
 
   const primaryOnly = () => new SmsProviderChain([{ name: 'http', adapter: httpAdapter(primary, { kind: 'bearer', token: 'primary-token' }) }])
+  /** web push to the fake push service, and SMS through the primary gateway: an alert on both channels */
+  const twoRoutes = (push: FakePushService) => ({
+    webPush: webPushRoute(new WebPushAdapter({ vapid: { subject: 'mailto:t@example.lv', ...generateVapidKeys() }, dispatcher: push.dispatcher })) as ChannelRoute<unknown>,
+    sms: smsRoute({ adapter: primaryOnly(), baseUrl: BASE }) as ChannelRoute<unknown>,
+  })
 
   it('reaches the SMS subscribers in the area once each, in their language, with the part count the composer counts (row 29); receipts make them delivered (row 14)', async () => {
     const prisma = await setup()
@@ -217,8 +222,7 @@ describeEachBackend('SMS channel', (backend) => {
       while (await fanOutBatch(prisma)) {
         /* until both are fanned out */
       }
-      const webPush = webPushRoute(new WebPushAdapter({ vapid: { subject: 'mailto:t@example.lv', ...generateVapidKeys() }, dispatcher: push.dispatcher })) as ChannelRoute<unknown>
-      const sms = smsRoute({ adapter: primaryOnly(), baseUrl: BASE }) as ChannelRoute<unknown>
+      const { webPush, sms } = twoRoutes(push)
       // what the SMS channel's state is when web push writes its result
       let smsWhenPushDone: string | undefined
       const d = new Dispatcher({
@@ -255,8 +259,7 @@ describeEachBackend('SMS channel', (backend) => {
       // a slow push service: the web push fan-out, paced by its sends, takes four batches of 2
       push.latency(250)
       const alertId = await issue(prisma, await composeAlert(prisma, territory), ['webpush', 'sms'])
-      const webPush = webPushRoute(new WebPushAdapter({ vapid: { subject: 'mailto:t@example.lv', ...generateVapidKeys() }, dispatcher: push.dispatcher })) as ChannelRoute<unknown>
-      const sms = smsRoute({ adapter: primaryOnly(), baseUrl: BASE }) as ChannelRoute<unknown>
+      const { webPush, sms } = twoRoutes(push)
       // where the web push fan-out stood when the SMS result was written
       let webPushWhenSmsSent: unknown = 'not sent'
       const d = new Dispatcher({
@@ -296,8 +299,7 @@ describeEachBackend('SMS channel', (backend) => {
       await smsSubscriber(prisma, '+37120000042', [INSIDE], ['lv'])
       await subscribe(prisma, push, { places: [INSIDE] })
       primary.fault('+37120000042', { kind: 'hang' }, 1)
-      const webPush = webPushRoute(new WebPushAdapter({ vapid: { subject: 'mailto:t@example.lv', ...generateVapidKeys() }, dispatcher: push.dispatcher })) as ChannelRoute<unknown>
-      const sms = smsRoute({ adapter: primaryOnly(), baseUrl: BASE }) as ChannelRoute<unknown>
+      const { webPush, sms } = twoRoutes(push)
       const d = new Dispatcher({
         prisma,
         routes: [sms, webPush],
