@@ -3,7 +3,8 @@
 // CONFLICT DO NOTHING, so the fan-out goes on and each address still gets one delivery. On PGlite
 // and PostgreSQL (the two driver adapters report a unique violation each their own way).
 // Each area channel keeps a cursor of its own (decision 027); the migration that introduced them
-// keeps an alert in the middle of its fan-out where it was.
+// keeps an alert in the middle of its fan-out where it was; a channel's own loop waits for an
+// alert another caller holds rather than passing it.
 import { randomUUID } from 'node:crypto'
 import fs from 'node:fs'
 import { expect, it } from 'vitest'
@@ -83,6 +84,55 @@ describeEachBackend('area fan-out', (backend) => {
       }
     })
   }
+
+  // PostgreSQL only: PGlite has one connection, so no two transactions ever overlap there
+  it.skipIf(backend !== 'postgres')('a channel\'s own loop waits for the alert another caller holds, where the fan-out loop passes it (decision 027)', async () => {
+    const prisma = db().prisma
+    const territory = await demoTerritory(prisma)
+    const member = await subscriber(prisma, LOW)
+    const alertId = await issue(prisma, await composeAlert(prisma, territory), ['webpush'])
+    const claimOptions = (): FanOutOptions => ({ claim: { channel: 'webpush', token: `t-${randomUUID()}`, leaseMs: 60_000, batch: 10 } })
+    // another caller's transaction holds the alert's row lock (as web push's loop would while SMS claims)
+    const hold = async (id: string) => {
+      let release!: () => void
+      let locked!: () => void
+      const isLocked = new Promise<void>((resolve) => (locked = resolve))
+      const done = prisma.$transaction(async (tx) => {
+        await tx.$queryRawUnsafe(`SELECT 1 FROM "Alert" WHERE "id" = $1 FOR UPDATE`, id)
+        locked()
+        await new Promise<void>((resolve) => (release = resolve))
+      }, { timeout: 20_000 })
+      await isLocked
+      return async () => {
+        release()
+        await done
+      }
+    }
+
+    let unlock = await hold(alertId)
+    // the fan-out loop passes a locked alert: it has others to look at, and comes back next round
+    expect(await fanOutBatch(prisma)).toBeNull()
+    // the channel's claim waits, holding nothing, and takes its turn once the holder commits
+    let settled = false
+    const claiming = fanOutBatch(prisma, claimOptions()).finally(() => (settled = true))
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(settled).toBe(false)
+    await unlock()
+    const result = await claiming
+    expect(result).toMatchObject({ alertId, inserted: 1, done: true })
+    expect(result?.claimed?.flatMap((c) => c.deliveries.map((d) => d.recipientKey))).toEqual([member])
+
+    // a lock held past the wait (two seconds): the claim gives up with nothing done, no error
+    const second = await issue(prisma, await composeAlert(prisma, territory), ['webpush'])
+    unlock = await hold(second)
+    const started = performance.now()
+    expect(await fanOutBatch(prisma, claimOptions())).toBeNull()
+    expect(performance.now() - started).toBeGreaterThanOrEqual(1900)
+    expect(await prisma.delivery.count({ where: { alertId: second } })).toBe(0)
+    await unlock()
+    // its turn comes at the next call
+    expect(await fanOutBatch(prisma, claimOptions())).toMatchObject({ alertId: second, inserted: 1, done: true })
+  })
 
   it('the migration to per-channel cursors keeps an alert in the middle of its fan-out where it was (decision 027)', async () => {
     const prisma = db().prisma

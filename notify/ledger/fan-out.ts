@@ -6,7 +6,8 @@
 // (a subscription that moved its place past the cursor mid fan-out, a cursor of an older format),
 // the unique index refuses the batch, its transaction rolls back and the batch is done again with
 // ON CONFLICT DO NOTHING. The alert row is locked FOR UPDATE SKIP LOCKED while a worker fans it
-// out, so two workers never work on the same alert at once.
+// out, so two workers never work on the same alert at once; a channel's own loop with nothing
+// else to do waits for that lock instead of passing (one batch, decision 027).
 import type { MultiPolygon, Polygon } from 'geojson'
 import type { PrismaClient } from '#generated/prisma/client.ts'
 import type { AlertSeverity } from '#generated/prisma/enums.ts'
@@ -69,17 +70,27 @@ export async function fanOutBatch(prisma: PrismaClient, options: FanOutOptions =
   try {
     return await fanOutBatchOnce(prisma, options, false)
   } catch (error) {
+    // the alert stayed locked past LOCK_WAIT_MS: nothing fanned out this time, the caller comes back
+    if (sqlState(error) === '55P03') return null
     // a recipient of the batch has its row already: the batch rolled back; again, skipping those
     if (!isUniqueViolation(error)) throw error
     return fanOutBatchOnce(prisma, options, true)
   }
 }
 
-/** A unique violation raised by PostgreSQL (23505) under a raw query, on either driver adapter. */
-export function isUniqueViolation(error: unknown): boolean {
+/** How long a channel's own loop waits for an alert another caller has locked. */
+const LOCK_WAIT_MS = 2000
+
+/** The SQLSTATE of an error PostgreSQL raised under a raw query, on either driver adapter. */
+function sqlState(error: unknown): string | undefined {
   const meta = (error as { meta?: { driverAdapterError?: { cause?: { originalCode?: string; code?: string } } } } | null)?.meta
   const cause = meta?.driverAdapterError?.cause
-  return cause?.originalCode === '23505' || cause?.code === '23505'
+  return cause?.originalCode ?? cause?.code
+}
+
+/** A unique violation raised by PostgreSQL (23505) under a raw query, on either driver adapter. */
+export function isUniqueViolation(error: unknown): boolean {
+  return sqlState(error) === '23505'
 }
 
 async function fanOutBatchOnce(prisma: PrismaClient, options: FanOutOptions, onConflict: boolean): Promise<FanOutResult | null> {
@@ -104,14 +115,25 @@ async function fanOutBatchOnce(prisma: PrismaClient, options: FanOutOptions, onC
   const params = phase ? [phase.param] : []
   // a look without a transaction first: most rounds find nothing to fan out (or only what a
   // channel's own claims fan out), and BEGIN/COMMIT would cost them two round trips more
-  const waiting = await prisma.$queryRawUnsafe<unknown[]>(`SELECT 1 ${waitingSql} LIMIT 1`, ...params)
+  const waiting = await prisma.$queryRawUnsafe<{ id: string }[]>(`SELECT a."id" ${waitingSql} ORDER BY "createdAt", "id" LIMIT 1`, ...params)
   if (waiting.length === 0) return null
   return prisma.$transaction(async (tx) => {
-    const alerts = await tx.$queryRawUnsafe<({ area: Polygon | MultiPolygon; severity: AlertSeverity; fanoutCursors: FanOutCursors | null; supersededAt: Date | null; recipientKeys: string[] } & ReferencingAlert)[]>(
-      `SELECT "id", "area", "severity", "fanoutCursors", "msgType", "channels", "referencedAlertIds", "supersededAt", "recipientKeys"
-        ${waitingSql} ORDER BY "createdAt", "id" LIMIT 1 FOR UPDATE OF a SKIP LOCKED`,
-      ...params,
-    )
+    type Locked = { area: Polygon | MultiPolygon; severity: AlertSeverity; fanoutCursors: FanOutCursors | null; supersededAt: Date | null; recipientKeys: string[] } & ReferencingAlert
+    const columns = `"id", "area", "severity", "fanoutCursors", "msgType", "channels", "referencedAlertIds", "supersededAt", "recipientKeys"`
+    let alerts = await tx.$queryRawUnsafe<Locked[]>(`SELECT ${columns} ${waitingSql} ORDER BY "createdAt", "id" LIMIT 1 FOR UPDATE OF a SKIP LOCKED`, ...params)
+    if (alerts.length === 0 && claim) {
+      // every waiting alert is locked by another caller's batch (the alert's lock is one for all
+      // its channels): a channel's own loop, having nothing else to send, waits for the oldest one
+      // instead of passing — its turn comes after that one batch, so another channel's loop that
+      // fans out the same alert cannot hold SMS back for its whole selection (decision 027). It
+      // holds no lock while it waits, and not longer than LOCK_WAIT (then it passes, as before).
+      await tx.$executeRawUnsafe(`SET LOCAL lock_timeout = '${LOCK_WAIT_MS}ms'`)
+      alerts = await tx.$queryRawUnsafe<Locked[]>(
+        `SELECT ${columns} ${waitingSql} AND a."id" = $${params.length + 1} FOR UPDATE OF a`,
+        ...params,
+        waiting[0].id,
+      )
+    }
     if (alerts.length === 0) return null
     const alert = alerts[0]
     // superseded meanwhile: stop; a Cancel (or an alert without an area channel): only who was reached
@@ -119,24 +141,20 @@ async function fanOutBatchOnce(prisma: PrismaClient, options: FanOutOptions, onC
     // named recipients (CAP scope Private): each on every chosen channel, in one statement
     if (alert.recipientKeys.length > 0 && alert.msgType !== 'Cancel') return fanOutNamedRecipients(tx, alert)
     const areaChannels = AREA_CHANNELS.filter((c) => alert.channels.includes(c))
-    if (alert.msgType === 'Cancel' || areaChannels.length === 0) {
-      // an Alert or Update without area channels: the accounts (social), then who was reached
+    const pending = pendingAreaChannels(alert.fanoutCursors, areaChannels)
+    if (alert.msgType === 'Cancel' || areaChannels.length === 0 || (!claim && pending.length === 0)) {
+      // an Alert or Update without area channels, or (the fan-out loop) with every area phase done
+      // before: the groups and accounts; then, also for a Cancel, who was reached
       if (alert.msgType !== 'Cancel') await fanOutGroupsAndAccounts(tx, alert.id)
       return fanOutReferencesOnly(tx, alert)
     }
     // the spatial index of the channel (notify/targeting): recipients in the area, once per
     // address, in batches. Each area channel on its own (decision 027): a claiming caller its own
     // channel, the fan-out loop the first one not left to the channels' own loops
-    const cursors: FanOutCursors = alert.fanoutCursors ?? {}
-    const pending = pendingAreaChannels(cursors, areaChannels)
     const channel = claim ? (claim.channel as AreaIndex) : pending.find((c) => !options.skipPhases?.includes(c))
-    if (channel !== undefined && !pending.includes(channel)) return null // the look and the lock disagree: nothing to do
-    if (channel === undefined && pending.length > 0) return null
-    if (channel === undefined) {
-      // every area phase is done: the groups and accounts, then who the alerts it refers to reached
-      return finishFanOut(tx, alert)
-    }
-    const stored = cursors[channel]
+    // the look and the lock disagree (another caller moved the alert on meanwhile): nothing to do
+    if (channel === undefined || !pending.includes(channel)) return null
+    const stored = alert.fanoutCursors?.[channel]
     const cursor = typeof stored === 'string' ? stored : null
     const selected = await selectAreaRecipientsBatch(tx, { index: channel, area: alert.area as AlertAreaGeometry, severity: alert.severity, after: cursor, batchSize })
     const recipients = selected.recipients
@@ -197,9 +215,11 @@ async function fanOutBatchOnce(prisma: PrismaClient, options: FanOutOptions, onC
     // does what comes after, in the same transaction
     let done = false
     if (selected.done && pending.length === 1) {
-      const finished = await afterAreaPhases(tx, alert)
-      inserted += finished.inserted
-      done = finished.ready
+      await fanOutGroupsAndAccounts(tx, alert.id)
+      // an Update also reaches everyone the alerts it refers to reached (decision 008)
+      const reached = await fanOutReferences(tx, alert)
+      inserted += reached.inserted
+      done = reached.ready
     }
     await tx.$executeRawUnsafe(
       `UPDATE "Alert" SET "fanoutCursors" = jsonb_set(COALESCE("fanoutCursors", '{}'::jsonb), ARRAY[$2::text], $3::jsonb),
@@ -212,20 +232,6 @@ async function fanOutBatchOnce(prisma: PrismaClient, options: FanOutOptions, onC
     )
     return { alertId: alert.id, candidates: selected.candidates, inserted, done, ...(claimed ? { claimed } : {}) }
   })
-}
-
-/** After the area phases: the groups and accounts, then (an Update) who the alerts it refers to reached. */
-async function afterAreaPhases(tx: Db, alert: ReferencingAlert): Promise<{ inserted: number; ready: boolean }> {
-  await fanOutGroupsAndAccounts(tx, alert.id)
-  // an Update also reaches everyone the alerts it refers to reached (decision 008)
-  return fanOutReferences(tx, alert)
-}
-
-/** Every area phase was done before, what follows was not ready then (an Update waiting): again. */
-async function finishFanOut(tx: Db, alert: ReferencingAlert): Promise<FanOutResult> {
-  const { inserted, ready } = await afterAreaPhases(tx, alert)
-  if (ready) await tx.$executeRawUnsafe(`UPDATE "Alert" SET "fanoutDoneAt" = now() WHERE "id" = $1`, alert.id)
-  return { alertId: alert.id, candidates: 0, inserted, done: ready }
 }
 
 async function fanOutNamedRecipients(tx: Db, alert: { id: string; channels: string[]; recipientKeys: string[] }): Promise<FanOutResult> {
