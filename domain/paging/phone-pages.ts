@@ -29,11 +29,14 @@ export async function servePhonePage(options: { prisma: PrismaClient; secretsKey
   const key = phoneTokenKey(options.secretsKey)
   const check = parsePageToken(options.token, key, options.nowMs)
   if (!check.ok) return { ...notFound, status: check.reason === 'expired' ? 410 : 404, body: check.reason === 'expired' ? 'Gone' : 'Not found' }
-  const delivery = await options.prisma.delivery.findUnique({ where: { id: check.deliveryId }, select: { id: true, channel: true, recipientKey: true, alert: { select: { payload: true } } } })
+  const delivery = await options.prisma.delivery.findUnique({ where: { id: check.deliveryId }, select: { id: true, alertId: true, channel: true, recipientKey: true } })
   if (!delivery || delivery.channel !== PHONE_CHANNEL) return notFound
   const phone = await options.prisma.phone.findUnique({ where: { id: delivery.recipientKey }, select: { vendor: true, group: { select: { language: true, requireAck: true } } } })
   if (!phone) return notFound
-  const page = composePhonePage(delivery.alert.payload as unknown as CapAlert, phone.group, phone.vendor as PhoneVendor, delivery.id, { baseUrl: options.baseUrl, key })
+  // a delivery's alert always exists (decision 028: checked when the delivery is inserted, and an
+  // alert with deliveries cannot be deleted)
+  const alert = await options.prisma.alert.findUniqueOrThrow({ where: { id: delivery.alertId }, select: { payload: true } })
+  const page = composePhonePage(alert.payload as unknown as CapAlert, phone.group, phone.vendor as PhoneVendor, delivery.id, { baseUrl: options.baseUrl, key })
   return { status: 200, contentType: CISCO_XML_CONTENT_TYPE, body: ciscoTextXml(page) }
 }
 

@@ -54,8 +54,10 @@ export async function attemptHistory(db: Db, where: Prisma.DeliveryWhereInput): 
   const deliveries = await db.delivery.findMany({
     where,
     orderBy: { id: 'asc' },
-    select: { id: true, attempts: true, sentAt: true, sentHttpStatus: true, providerMessageId: true, alert: { select: { status: true } } },
+    select: { id: true, attempts: true, sentAt: true, sentHttpStatus: true, providerMessageId: true, alertId: true },
   })
+  const alerts = await db.alert.findMany({ where: { id: { in: [...new Set(deliveries.map((d) => d.alertId))] } }, select: { id: true, status: true } })
+  const alertStatus = new Map(alerts.map((a) => [a.id, a.status]))
   const rows = await db.deliveryAttempt.findMany({
     where: { deliveryId: { in: deliveries.map((d) => d.id) } },
     orderBy: [{ deliveryId: 'asc' }, { id: 'asc' }],
@@ -63,5 +65,5 @@ export async function attemptHistory(db: Db, where: Prisma.DeliveryWhereInput): 
   })
   const byDelivery = new Map<bigint, HistoryAttempt[]>()
   for (const r of rows) byDelivery.set(r.deliveryId, [...(byDelivery.get(r.deliveryId) ?? []), r])
-  return deliveries.flatMap((d) => withAcceptedSend(byDelivery.get(d.id) ?? [], acceptedSendAttempt({ ...d, alertStatus: d.alert.status })))
+  return deliveries.flatMap((d) => withAcceptedSend(byDelivery.get(d.id) ?? [], acceptedSendAttempt({ ...d, alertStatus: alertStatus.get(d.alertId)! })))
 }

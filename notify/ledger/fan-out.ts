@@ -82,7 +82,7 @@ export async function fanOutBatch(prisma: PrismaClient, options: FanOutOptions =
 const LOCK_WAIT_MS = 2000
 
 /** The SQLSTATE of an error PostgreSQL raised under a raw query, on either driver adapter. */
-function sqlState(error: unknown): string | undefined {
+export function sqlState(error: unknown): string | undefined {
   const meta = (error as { meta?: { driverAdapterError?: { cause?: { originalCode?: string; code?: string } } } } | null)?.meta
   const cause = meta?.driverAdapterError?.cause
   return cause?.originalCode ?? cause?.code

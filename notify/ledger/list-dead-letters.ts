@@ -53,14 +53,19 @@ export async function listDeadLetters(db: Db, options: ListDeadLettersOptions = 
       orderBy: { id: 'desc' },
       take: take + 1,
       select: {
-        id: true, status: true, channel: true, recipientKey: true, lastError: true, attempts: true, updatedAt: true,
-        alert: { select: { id: true, identifier: true, status: true, msgType: true } },
+        id: true, alertId: true, status: true, channel: true, recipientKey: true, lastError: true, attempts: true, updatedAt: true,
         attemptsLog: { orderBy: { id: 'desc' }, take: 1, select: { at: true, result: true, httpStatus: true, detail: true } },
       },
     }),
     db.delivery.count({ where }),
   ])
   const page = rows.slice(0, take)
+  // each delivery's alert exists (decision 028)
+  const alerts = await db.alert.findMany({
+    where: { id: { in: [...new Set(page.map((row) => row.alertId))] } },
+    select: { id: true, identifier: true, status: true, msgType: true },
+  })
+  const alertById = new Map(alerts.map((a) => [a.id, a]))
   return {
     items: page.map((row) => ({
       id: String(row.id),
@@ -69,7 +74,7 @@ export async function listDeadLetters(db: Db, options: ListDeadLettersOptions = 
       recipientKey: row.recipientKey,
       reason: row.lastError,
       attempts: row.attempts,
-      alert: row.alert,
+      alert: alertById.get(row.alertId)!,
       lastAttempt: row.attemptsLog[0] ?? null,
       updatedAt: row.updatedAt,
     })),
