@@ -121,7 +121,9 @@ describe('/feeds/alerts.atom', () => {
   it('stays well-formed with unique stable ids for generated alerts', () => {
     fc.assert(
       fc.property(fc.array(alertInputArb, { maxLength: 6 }), (inputs) => {
-        const generated = inputs.map((input, i) => validateAlert({ input: { ...input, identifier: `G-${i}`, status: 'Actual' }, boundary }))
+        // no hyphen: a generated Update refers to "<its generated identifier>-0", which must not be
+        // the identifier given here (a reference to itself is invalid)
+        const generated = inputs.map((input, i) => validateAlert({ input: { ...input, identifier: `GEN${i}`, status: 'Actual' }, boundary }))
         const at = new Date(Date.UTC(2020, 0, 1))
         const first = buildAlertsAtom({ alerts: generated, now: at, baseUrl, title: 'T', authorName: 'A' })
         const entries = childrenNamed(parseXmlTree(first), 'entry')
