@@ -8,7 +8,7 @@
 --     alert cannot be deleted between the check and the commit;
 --   - an Alert that has deliveries cannot be deleted, nor its id changed (23503);
 --   - a delivery's alertId never changes.
--- TRUNCATE is not guarded (the application's role may not truncate; the database owner may).
+-- TRUNCATE is not guarded (the application never truncates; whoever may truncate can empty any table).
 ALTER TABLE "Delivery" DROP CONSTRAINT "Delivery_alertId_fkey";
 
 CREATE FUNCTION "sargs_delivery_alerts_exist"() RETURNS trigger LANGUAGE plpgsql AS $$
